@@ -1,0 +1,41 @@
+"""Query methods for articles. `published()` is the one rule for what the public may see."""
+
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+
+def published_q(now=None, prefix: str = "") -> Q:
+    """The visibility rule as a Q object, for filters that reach articles through a relation (prefix="articles__")."""
+    now = now or timezone.now()
+    return Q(**{f"{prefix}status": "published", f"{prefix}published_at__lte": now})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """Everything the public may see now: published, and its time has come (scheduling is decided here)."""
+        return self.filter(published_q(now))
+
+    def scheduled(self, now=None):
+        return self.filter(status="published", published_at__gt=now or timezone.now())
+
+    def with_bylines(self):
+        """Pre-load what an article listing shows: placement, section and ordered bylines with their authors."""
+        from .models import Byline
+
+        return self.select_related("issue", "page", "section").prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("order", "id"))
+        )
+
+    def for_issue(self, issue):
+        return self.filter(issue=issue).order_by("page__number", "position", "id")
+
+    def in_page_order(self):
+        return self.order_by("page__number", "position", "id")
+
+    def latest_first(self):
+        return self.order_by("-published_at", "-id")
+
+
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    pass
