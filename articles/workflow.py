@@ -70,7 +70,8 @@ TRANSITIONS = {
     ]
 }
 
-# A scheduled time a little in the past (a form filled in a minute ago) means "now"; further back is an error.
+# A scheduled time a little in the past (a form filled in a minute ago) is kept: it means "at once".
+# Further back is an error: backdating would reorder the archive.
 SCHEDULE_TOLERANCE = timedelta(minutes=2)
 
 
@@ -116,7 +117,7 @@ def _publish_time(publish_at: datetime | None, now: datetime) -> datetime:
         publish_at = timezone.make_aware(publish_at)
     if publish_at < now - SCHEDULE_TOLERANCE:
         raise ValidationError(_("The publication time is in the past."), code="past_publication_time")
-    return max(publish_at, now)
+    return publish_at  # a moment ago is fine: published() compares with <=, so it is public at once
 
 
 def _run(

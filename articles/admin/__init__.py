@@ -8,3 +8,4 @@ from . import article, issue, other  # noqa: F401  (register the model admins)
 admin.site.site_header = _("Newsroom")
 admin.site.site_title = _("Newsroom")
 admin.site.index_title = _("Editors' desk")
+admin.site.index_template = "admin/newsroom_index.html"

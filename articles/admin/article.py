@@ -1,10 +1,27 @@
-"""Article admin: the form, bylines inline, lists that editors and reporters work from."""
+"""Article admin: roles enforced on the server, workflow buttons, revisions, previews and share links.
 
-from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
+Nothing here sets `status`: buttons and bulk actions call articles/workflow.py; `status` and `published_at` are
+not form fields, so a POST that carries them changes nothing.
+"""
 
-from ..models import Article, Byline
-from .forms import ArticleAdminForm
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from reversion.admin import VersionAdmin
+
+from .. import policy, workflow
+from ..models import Article, ArticleStatus, Byline, ShareLink, StaleEdit
+from ..roles import is_editor
+from ..sharing import active_share_links, make_share_link, render_preview, revoke_share_link
+from .filters import StatusFilter
+from .forms import ArticleAdminForm, TransitionForm
+from .revisions import RevisionViewsMixin
 
 
 class BylineInline(admin.TabularInline):
@@ -14,28 +31,318 @@ class BylineInline(admin.TabularInline):
     extra = 1
     ordering = ["order", "id"]
 
+    # Bylines follow their article's rules.
+    def has_add_permission(self, request, obj=None):
+        return obj is None or policy.can_edit(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None or policy.can_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None or policy.can_edit(request.user, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return obj is None or policy.can_view(request.user, obj)
+
+
+PLACEMENT_FIELDS = ["issue", "page", "position"]
+
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(RevisionViewsMixin, VersionAdmin):
     form = ArticleAdminForm
     inlines = [BylineInline]
-    list_display = ["title", "status", "section", "issue", "page", "published_at", "created_by", "updated_at"]
-    list_filter = ["status", "section", "issue"]
+    list_display = ["title", "state", "section", "placement", "published_at", "created_by", "updated_at"]
+    list_filter = [StatusFilter, "section", "issue"]
     search_fields = ["title", "subtitle", "kicker", "summary", "bylines__author__name"]
     date_hierarchy = "created_at"
     list_select_related = ["section", "issue", "page", "created_by"]
     autocomplete_fields = ["issue", "page", "section"]
-    readonly_fields = ["status", "published_at", "created_by", "created_at", "updated_at"]
+    readonly_fields = [
+        "state",
+        "published_at",
+        "created_by",
+        "created_at",
+        "updated_by",
+        "updated_at",
+        "version",
+    ]
+    actions = ["approve_selected"]
+    change_form_template = "admin/articles/article/change_form.html"
     fieldsets = [
         (None, {"fields": ["kicker", "title", "subtitle", "summary", "dateline", "body", "author_note"]}),
-        (_("Placement"), {"fields": ["section", "issue", "page", "position"]}),
-        (_("Image"), {"fields": ["image", "image_caption", "image_credit"]}),
-        (_("Links"), {"fields": ["tags", "new_tags", "mentioned_organizations", "covered_events"]}),
-        (_("Status"), {"fields": ["status", "published_at", "created_by", "created_at", "updated_at"]}),
-    ]
+        (gettext_lazy("Placement"), {"fields": ["section", "issue", "page", "position"]}),
+        (gettext_lazy("Image"), {"fields": ["image", "image_caption", "image_credit"]}),
+        (gettext_lazy("Links"), {"fields": ["tags", "new_tags", "mentioned_organizations", "covered_events"]}),
+        (
+            gettext_lazy("Status"),
+            {"fields": ["state", "published_at", "version", "created_by", "created_at", "updated_by", "updated_at",
+                        "based_on_version"]},
+        ),
+    ]  # fmt: skip
+
+    # ----- who sees and changes what (enforced here, on the server) -----
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if is_editor(request.user):
+            return queryset
+        # Reporters see only their own articles.
+        return queryset.filter(created_by=request.user)
+
+    def has_module_permission(self, request):
+        return policy.is_staff_member(request.user) and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        if obj is None:
+            return policy.is_staff_member(request.user) and super().has_view_permission(request)
+        return policy.can_view(request.user, obj)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return policy.is_staff_member(request.user) and super().has_change_permission(request)
+        return policy.can_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is None:
+            return policy.is_staff_member(request.user) and super().has_delete_permission(request)
+        return policy.can_delete(request.user, obj)
+
+    def has_add_permission(self, request):
+        return policy.is_staff_member(request.user) and super().has_add_permission(request)
+
+    def has_review_permission(self, request):
+        return is_editor(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not is_editor(request.user):
+            fields += PLACEMENT_FIELDS  # placing an article in the print issue is the editors' job
+        return fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"request_user": request.user})
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not self.has_change_permission(request, obj):
+            # No version to check on a new article, or when nothing can be saved.
+            return [(name, {**opts, "fields": [f for f in opts["fields"] if f != "based_on_version"]})
+                    for name, opts in fieldsets]  # fmt: skip
+        return fieldsets
+
+    def delete_queryset(self, request, queryset):
+        refused = [a for a in queryset if not policy.can_delete(request.user, a)]
+        if refused:
+            raise PermissionDenied
+        super().delete_queryset(request, queryset)
+
+    # ----- saving -----
 
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+        else:
+            obj.version = (form.cleaned_data.get("based_on_version") or obj.version) + 1
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+
+    # ----- list columns -----
+
+    @admin.display(description=gettext_lazy("status"), ordering="status")
+    def state(self, obj):
+        if workflow.is_scheduled(obj):
+            when = timezone.localtime(obj.published_at).strftime("%Y-%m-%d %H:%M")
+            return format_html('<span class="state state--scheduled">{}</span>', _("Scheduled for %s") % when)
+        return format_html('<span class="state state--{}">{}</span>', obj.status, obj.get_status_display())
+
+    @admin.display(description=gettext_lazy("placement"), ordering="issue__number")
+    def placement(self, obj):
+        if not obj.issue_id:
+            return "—"
+        label = _("No. %(number)s") % {"number": obj.issue.number}
+        if obj.page_id:
+            label += " " + _("page %(page)s") % {"page": obj.page.number}
+        return label
+
+    # ----- bulk approve -----
+
+    @admin.action(permissions=["review"], description=gettext_lazy("Approve selected articles now"))
+    def approve_selected(self, request, queryset):
+        done, problems = 0, []
+        for article in queryset.filter(status=ArticleStatus.REVIEW):
+            try:
+                workflow.approve(article, request.user)
+                done += 1
+            except (PermissionDenied, ValidationError) as exc:
+                problems.append(f"“{article.title}”: {' '.join(getattr(exc, 'messages', [str(exc)]))}")
+        skipped = queryset.exclude(status=ArticleStatus.REVIEW).count()
+        if done:
+            self.message_user(request, ngettext("%d article approved.", "%d articles approved.", done) % done)
+        if skipped:
+            self.message_user(
+                request,
+                ngettext("%d article was not in review and was left alone.",
+                         "%d articles were not in review and were left alone.", skipped) % skipped,
+                messages.WARNING,
+            )  # fmt: skip
+        for problem in problems:
+            self.message_user(request, problem, messages.ERROR)
+
+    # ----- extra views: transitions, preview, share links -----
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/transition/<str:action>/", view(self.transition_view), name="articles_article_transition"),
+            path("<int:pk>/preview/", view(self.preview_view), name="articles_article_preview"),
+            path("<int:pk>/share/", view(self.share_view), name="articles_article_share"),
+            path("<int:pk>/share/<int:link_id>/revoke/", view(self.revoke_share_view),
+                 name="articles_article_share_revoke"),
+            *self.revision_urls(),
+            *super().get_urls(),
+        ]  # fmt: skip
+
+    def _article_or_404(self, request, pk) -> Article:
+        article = get_object_or_404(Article.objects.select_related("created_by"), pk=pk)
+        if not policy.can_view(request.user, article):
+            raise PermissionDenied
+        return article
+
+    def _back(self, article):
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+    def transition_view(self, request, pk, action):
+        if request.method != "POST":
+            return self._back(get_object_or_404(Article, pk=pk))
+        article = get_object_or_404(Article, pk=pk)
+        if action not in workflow.TRANSITIONS:
+            raise PermissionDenied
+        form = TransitionForm(request.POST)
+        if not form.is_valid():  # both fields are optional; what is required is the workflow's to say
+            for errors in form.errors.values():
+                for message in errors:
+                    self.message_user(request, message, messages.ERROR)
+            return self._back(article)
+        comment = form.cleaned_data["comment"]
+        publish_at = form.cleaned_data["publish_at"]
+        functions = {
+            "submit": lambda: workflow.submit(article, request.user),
+            "send_back": lambda: workflow.send_back(article, request.user, comment),
+            "approve": lambda: workflow.approve(article, request.user, publish_at=publish_at),
+            "withdraw": lambda: workflow.withdraw(article, request.user, comment),
+            "reopen": lambda: workflow.reopen(article, request.user),
+            "reschedule": lambda: workflow.reschedule(article, request.user, publish_at),
+        }
+        try:
+            functions[action]()
+        except ValidationError as exc:
+            for message in exc.messages:
+                self.message_user(request, message, messages.ERROR)
+            return self._back(article)
+        label = workflow.TRANSITIONS[action].label
+        self.message_user(
+            request, _("“%(title)s”: %(action)s — done.") % {"title": article.title, "action": label}
+        )
+        if action == "submit" and not is_editor(request.user):
+            return HttpResponseRedirect(reverse("admin:articles_article_changelist"))
+        return self._back(article)
+
+    def preview_view(self, request, pk):
+        article = self._article_or_404(request, pk)
+        return render_preview(request, article)
+
+    def share_view(self, request, pk):
+        article = self._article_or_404(request, pk)
+        if request.method != "POST" or not policy.can_share(request.user, article):
+            raise PermissionDenied
+        link = make_share_link(article, request.user)
+        url = request.build_absolute_uri(reverse("shared_preview", args=[link.token]))
+        self.message_user(
+            request,
+            format_html(_("Share link made (valid until {}): <a href=\"{}\">{}</a>"),
+                        timezone.localtime(link.expires_at).strftime("%Y-%m-%d %H:%M"), url, url),
+        )  # fmt: skip
+        return self._back(article)
+
+    def revoke_share_view(self, request, pk, link_id):
+        article = self._article_or_404(request, pk)
+        if request.method != "POST" or not policy.can_share(request.user, article):
+            raise PermissionDenied
+        revoke_share_link(get_object_or_404(ShareLink, pk=link_id, article=article))
+        self.message_user(request, _("The share link was revoked."))
+        return self._back(article)
+
+    # ----- the change page: buttons, log, share links -----
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = extra_context or {}
+        article = Article.objects.filter(pk=object_id).first()
+        if article is not None and policy.can_view(request.user, article):
+            extra_context.update(self.workflow_context(request, article))
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def workflow_context(self, request, article):
+        transitions = workflow.allowed_transitions(article, request.user)
+        return {
+            "transitions": [
+                {
+                    "action": t.action,
+                    "label": t.label,
+                    "needs_comment": t.needs_comment,
+                    "takes_time": t.action in {"approve", "reschedule"},
+                    "url": reverse("admin:articles_article_transition", args=[article.pk, t.action]),
+                }
+                for t in transitions
+            ],
+            "workflow_log": article.log.select_related("user")[:50],
+            "is_scheduled": workflow.is_scheduled(article),
+            "transition_form": TransitionForm(),
+            "preview_url": reverse("admin:articles_article_preview", args=[article.pk]),
+            "can_share": policy.can_share(request.user, article),
+            "share_url": reverse("admin:articles_article_share", args=[article.pk]),
+            "share_links": list(active_share_links(article))
+            if policy.can_share(request.user, article)
+            else [],
+            "public_url": article.get_absolute_url() if article.is_public() else "",
+        }
+
+
+@admin.register(StaleEdit)
+class StaleEditAdmin(admin.ModelAdmin):
+    """Text kept from a refused stale save, for its author to merge."""
+
+    list_display = ["article", "user", "based_on_version", "created_at"]
+    readonly_fields = ["article", "user", "based_on_version", "created_at", "kept_text"]
+    fields = readonly_fields
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("article", "user")
+        return queryset if is_editor(request.user) else queryset.filter(user=request.user)
+
+    def has_module_permission(self, request):
+        return policy.is_staff_member(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        if not policy.is_staff_member(request.user):
+            return False
+        return obj is None or is_editor(request.user) or obj.user_id == request.user.pk
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is not None and obj.user_id == request.user.pk
+
+    @admin.display(description=gettext_lazy("submitted text"))
+    def kept_text(self, obj):
+        from django.utils.html import format_html_join
+
+        return format_html_join(
+            "", "<h4>{}</h4><pre style=\"white-space:pre-wrap\">{}</pre>",
+            ((Article._meta.get_field(k).verbose_name, v) for k, v in obj.data.items() if v),
+        )  # fmt: skip

@@ -1,0 +1,72 @@
+"""Previews: for those who may edit an article, and share links for outside reviewers without an account.
+
+A share link's token is signed (django.core.signing, salted) and stored; it works only while its row says it is
+not revoked and not expired. Every preview response is private, not stored, and kept out of search engines.
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.http import Http404
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from .models import Article, ShareLink
+
+SALT = "articles.share-link"
+
+
+def make_share_link(article: Article, user, hours: int | None = None) -> ShareLink:
+    hours = hours or settings.SHARE_LINK_HOURS
+    token = signing.dumps({"a": article.pk, "n": secrets.token_urlsafe(16)}, salt=SALT, compress=True)
+    return ShareLink.objects.create(
+        article=article, token=token, created_by=user, expires_at=timezone.now() + timedelta(hours=hours)
+    )
+
+
+def revoke_share_link(link: ShareLink) -> None:
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+
+
+def active_share_links(article: Article):
+    return article.share_links.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+def resolve_share_token(token: str) -> Article:
+    """The article a valid, unexpired, unrevoked token grants a read-only look at; Http404 otherwise."""
+    try:
+        payload = signing.loads(token, salt=SALT, max_age=timedelta(days=365))
+    except signing.BadSignature as exc:
+        raise Http404 from exc
+    link = (
+        ShareLink.objects.select_related("article")
+        .filter(token=token, revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+    if link is None or not isinstance(payload, dict) or payload.get("a") != link.article_id:
+        raise Http404
+    return link.article
+
+
+def mark_private(response):
+    """Previews are never cached anywhere nor indexed."""
+    response["Cache-Control"] = "private, no-store, max-age=0"
+    response["X-Robots-Tag"] = "noindex, nofollow, noarchive"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def render_preview(request, article: Article, *, shared: bool = False):
+    from .views import render_article
+
+    response = render_article(request, article, preview=True, extra_context={"shared_preview": shared})
+    return mark_private(response)
+
+
+@require_GET
+def shared_preview(request, token: str):
+    return render_preview(request, resolve_share_token(token), shared=True)

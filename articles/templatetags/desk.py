@@ -1,0 +1,13 @@
+"""{% editors_desk %}: the desk panel on the admin index."""
+
+from django import template
+
+from ..desk import desk_for
+
+register = template.Library()
+
+
+@register.inclusion_tag("admin/articles/desk.html", takes_context=True)
+def editors_desk(context):
+    request = context["request"]
+    return {"desk": desk_for(request.user), "request": request}
