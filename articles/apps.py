@@ -8,6 +8,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Newspaper")
 
     def ready(self):
+        from . import revisions, signals  # noqa: F401  (revision registration; Article.search_text kept current)
         from .roles import ensure_groups
 
         # After all apps' permissions exist (they are made by post_migrate too), make the newsroom's groups.
