@@ -4,6 +4,7 @@ import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret-key-not-for-any-deployment-0123456789")
 os.environ.setdefault("DJANGO_HTTPS", "0")
+os.environ.setdefault("DJANGO_LOG_FORMAT", "plain")
 
 from newsroom.settings import *  # noqa: E402,F403
 

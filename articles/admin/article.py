@@ -6,7 +6,7 @@ not form fields, so a POST that carries them changes nothing.
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
@@ -16,7 +16,9 @@ from django.utils.translation import gettext_lazy, ngettext
 from reversion.admin import VersionAdmin
 
 from .. import policy, workflow
+from ..editor import RichTextWidget
 from ..models import Article, ArticleStatus, Byline, ShareLink, StaleEdit
+from ..richtext import SanitizedHTMLField
 from ..roles import is_editor
 from ..sharing import active_share_links, make_share_link, render_preview, revoke_share_link
 from .filters import StatusFilter
@@ -69,6 +71,9 @@ class ArticleAdmin(RevisionViewsMixin, VersionAdmin):
     ]
     actions = ["approve_selected"]
     change_form_template = "admin/articles/article/change_form.html"
+    change_list_template = "admin/articles/article/change_list.html"
+    # The admin's own TextField widget would win over the model field's: ask for the rich-text editor here.
+    formfield_overrides = {SanitizedHTMLField: {"widget": RichTextWidget}}
     fieldsets = [
         (None, {"fields": ["kicker", "title", "subtitle", "summary", "dateline", "body", "author_note"]}),
         (gettext_lazy("Placement"), {"fields": ["section", "issue", "page", "position"]}),
@@ -113,6 +118,10 @@ class ArticleAdmin(RevisionViewsMixin, VersionAdmin):
 
     def has_review_permission(self, request):
         return is_editor(request.user)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_recover": is_editor(request.user)}
+        return super().changelist_view(request, extra_context)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -207,7 +216,7 @@ class ArticleAdmin(RevisionViewsMixin, VersionAdmin):
     def _article_or_404(self, request, pk) -> Article:
         article = get_object_or_404(Article.objects.select_related("created_by"), pk=pk)
         if not policy.can_view(request.user, article):
-            raise PermissionDenied
+            raise Http404  # as if it did not exist: another reporter learns nothing about it
         return article
 
     def _back(self, article):

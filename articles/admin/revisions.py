@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -31,7 +31,7 @@ class RevisionViewsMixin:
     def _viewable(self, request, pk) -> Article:
         article = get_object_or_404(Article, pk=pk)
         if not policy.can_view(request.user, article):
-            raise PermissionDenied
+            raise Http404  # as if it did not exist
         return article
 
     def history_view(self, request, object_id, extra_context=None):
