@@ -20,7 +20,8 @@ SALT = "articles.share-link"
 
 def make_share_link(article: Article, user, hours: int | None = None) -> ShareLink:
     hours = hours or settings.SHARE_LINK_HOURS
-    token = signing.dumps({"a": article.pk, "n": secrets.token_urlsafe(16)}, salt=SALT, compress=True)
+    # A random nonce, signed: 16 + 1 + 43 characters, within ShareLink.token's 64. The row says which article.
+    token = signing.Signer(salt=SALT).sign(secrets.token_urlsafe(12))
     return ShareLink.objects.create(
         article=article, token=token, created_by=user, expires_at=timezone.now() + timedelta(hours=hours)
     )
@@ -39,7 +40,7 @@ def active_share_links(article: Article):
 def resolve_share_token(token: str) -> Article:
     """The article a valid, unexpired, unrevoked token grants a read-only look at; Http404 otherwise."""
     try:
-        payload = signing.loads(token, salt=SALT, max_age=timedelta(days=365))
+        signing.Signer(salt=SALT).unsign(token)
     except signing.BadSignature as exc:
         raise Http404 from exc
     link = (
@@ -47,7 +48,7 @@ def resolve_share_token(token: str) -> Article:
         .filter(token=token, revoked_at__isnull=True, expires_at__gt=timezone.now())
         .first()
     )
-    if link is None or not isinstance(payload, dict) or payload.get("a") != link.article_id:
+    if link is None:
         raise Http404
     return link.article
 

@@ -226,6 +226,8 @@ class ArticleAdmin(RevisionViewsMixin, VersionAdmin):
         if request.method != "POST":
             return self._back(get_object_or_404(Article, pk=pk))
         article = get_object_or_404(Article, pk=pk)
+        if not policy.can_view(request.user, article):
+            raise Http404  # as if it did not exist
         if action not in workflow.TRANSITIONS:
             raise PermissionDenied
         form = TransitionForm(request.POST)
