@@ -1,0 +1,12 @@
+"""Fixtures for the reader's site tests."""
+
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Every test starts with an empty cache, so no page rendered by one test is served to another."""
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,0 +1,144 @@
+"""RSS feeds: latest, per section, per tag, per author; only published articles, with their authors."""
+
+import datetime
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Byline
+
+from .factories import (
+    STATES,
+    UNPUBLISHED,
+    ArticleFactory,
+    AuthorFactory,
+    SectionFactory,
+    article_in_state,
+)
+
+pytestmark = pytest.mark.django_db
+
+DC = "{http://purl.org/dc/elements/1.1/}"
+
+
+def items(response) -> list[ET.Element]:
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/rss+xml")
+    return ET.fromstring(response.content).findall("./channel/item")
+
+
+def item_titles(response) -> list[str]:
+    return [item.findtext("title") for item in items(response)]
+
+
+@pytest.fixture
+def world():
+    section = SectionFactory(name="要闻")
+    author = AuthorFactory(name="林知远")
+    articles = {
+        state: article_in_state(
+            state,
+            title=f"量子通信城域网开通（{state}）",
+            section=section,
+            tags=["量子科技"],
+            authors=[author],
+        )
+        for state in STATES
+    }
+    return {"section": section, "author": author, "articles": articles}
+
+
+def feed_urls(world) -> list[str]:
+    from taggit.models import Tag
+
+    tag = Tag.objects.get(name="量子科技")
+    return [
+        reverse("feed"),
+        reverse("section_feed", args=[world["section"].slug]),
+        reverse("tag_feed", args=[tag.slug]),
+        reverse("author_feed", args=[world["author"].slug]),
+    ]
+
+
+def test_every_feed_lists_only_published_articles(client, world):
+    for url in feed_urls(world):
+        response = client.get(url)
+        assert item_titles(response) == ["量子通信城域网开通（published）"], url
+        content = response.content.decode()
+        for state in UNPUBLISHED:
+            assert f"（{state}）" not in content, (url, state)
+            assert world["articles"][state].get_absolute_url() not in content, (url, state)
+
+
+def test_an_item_carries_authors_link_date_and_categories(client, world):
+    article = world["articles"]["published"]
+    Byline.objects.create(
+        article=article, author=AuthorFactory(name="苏晴"), role=Byline.Role.CORRESPONDENT, order=1
+    )
+    (item,) = items(client.get(reverse("feed")))
+    assert item.findtext(f"{DC}creator") == "林知远、苏晴"
+    assert item.findtext("link") == f"http://testserver{article.get_absolute_url()}"
+    assert item.findtext("description") == article.summary
+    assert {c.text for c in item.findall("category")} == {"要闻", "量子科技"}
+    published = timezone.localtime(article.published_at)
+    assert item.findtext("pubDate").endswith("+0800")
+    assert published.strftime("%d %b %Y %H:%M:%S") in item.findtext("pubDate")
+
+
+def test_channel_is_the_paper_in_chinese(client, world):
+    channel = ET.fromstring(client.get(reverse("feed")).content).find("channel")
+    assert channel.findtext("title") == settings.NEWSPAPER_NAME
+    assert channel.findtext("language") == "zh-cn"
+    assert channel.findtext("link") == "http://testserver/"
+
+
+def test_without_a_summary_the_description_is_an_escaped_excerpt(client):
+    ArticleFactory(
+        summary="",
+        body="<p>本报讯 卧龙保护区&lt;script&gt;新添两只<strong>大熊猫</strong>幼崽。</p>"
+        + "<p>饲养员轮班看护。</p>" * 40,
+    )
+    (item,) = items(client.get(reverse("feed")))
+    description = item.findtext("description")
+    # The description is HTML (feed readers render it): the text is escaped for HTML, then again for XML.
+    assert description.startswith("本报讯 卧龙保护区&lt;script&gt;新添两只大熊猫幼崽。 饲养员")
+    assert "<strong>" not in description and "<p>" not in description and "<script" not in description
+    assert description.endswith("…") and len(description) <= 220
+    assert b"&amp;lt;script&amp;gt;" in client.get(reverse("feed")).content
+
+
+def test_feeds_are_newest_first_and_bounded(client):
+    now = timezone.now()
+    for n in range(35):
+        ArticleFactory(title=f"科普快讯{n}", published_at=now - datetime.timedelta(hours=n + 1))
+    titles = item_titles(client.get(reverse("feed")))
+    assert titles == [f"科普快讯{n}" for n in range(30)]
+
+
+def test_a_feed_with_nothing_public_is_a_404(client):
+    section = SectionFactory(name="观点")
+    author = AuthorFactory(name="赵一鸣")
+    article_in_state("draft", section=section, authors=[author], tags=["草稿标签"])
+    assert client.get(reverse("section_feed", args=[section.slug])).status_code == 404
+    assert client.get(reverse("author_feed", args=[author.slug])).status_code == 404
+    assert client.get(reverse("tag_feed", args=["草稿标签"])).status_code == 404
+    assert client.get(reverse("section_feed", args=["no-such-section"])).status_code == 404
+
+
+def test_feed_queries_do_not_grow_with_items(client, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    section = SectionFactory(name="综合")
+    authors = [AuthorFactory() for _ in range(3)]
+    ArticleFactory(section=section, authors=authors, tags=["科普"])
+    url = reverse("section_feed", args=[section.slug])
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for n in range(20):
+        ArticleFactory(section=section, authors=authors, tags=["科普", f"专题{n}"])
+    with django_assert_max_num_queries(len(few)):
+        assert len(items(client.get(url))) == 21

@@ -1,0 +1,426 @@
+"""Search: the index text, the query parser, the page, on whichever database the suite runs.
+
+On SQLite this exercises the fallback; with DATABASE_URL=postgres://… the same tests run against the tsvector
+search (test_search_pg.py adds what only PostgreSQL has: ranking, the GIN index, the time limit).
+"""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from articles import search, search_views
+from articles.models import Article, Byline
+from people.models import Author
+
+from .factories import STATES, ArticleFactory, AuthorFactory, SectionFactory, article_in_state
+
+pytestmark = pytest.mark.django_db
+
+# What a tsquery built by articles/search.py may contain: quoted letters and digits, a prefix mark, operators.
+TSQUERY_GRAMMAR = re.compile(r"^(?:\s|\(|\)|&|\||<->|'[^\W_]+'(?::\*)?)*$")
+
+HOSTILE = [
+    "",
+    " ",
+    "&|!():*",
+    "'",
+    "''",
+    '"',
+    "\\",
+    "\x00",
+    "熊猫\x00芯片",
+    "!!!",
+    "<->",
+    "<2>",
+    "a:*",
+    "a & | b",
+    "!熊猫",
+    "(熊猫",
+    "熊猫)",
+    "' OR 1=1 --",
+    "'; DROP TABLE articles_article; --",
+    "<script>alert(1)</script>",
+    "%",
+    "_",
+    "%%__",
+    "🐼🐼🐼",
+    "🐼熊猫",
+    "\u202e熊猫",
+    "\ud7ff\ufffd",
+    "｜＆！（）：＊",
+    "x" * 10_000,
+    "熊" * 10_000,
+    "熊猫 " * 3_000,
+    " ".join(str(n) for n in range(3_000)),
+]
+
+
+def plain_text(response) -> str:
+    return response.content.decode()
+
+
+def result_titles(response) -> list[str]:
+    return [article.title for article in response.context["articles"]]
+
+
+# --- index text --------------------------------------------------------------------------------------------
+
+
+def test_html_to_text_drops_markup_keeps_words_apart():
+    html = "<p>大熊猫<strong>保护</strong>&amp;研究</p><p>第二段</p><ul><li>一</li><li>二</li></ul><script>x()</script>"
+    assert search.html_to_text(html) == "大熊猫保护&研究 第二段 一 二"
+
+
+def test_segment_makes_bigrams_a_closing_character_and_words():
+    tokens = search.segment("大熊猫保护").split()
+    assert tokens[:5] == ["大熊", "熊猫", "猫保", "保护", "护"]
+    assert "大熊猫" in tokens[5:]  # jieba's word, after the n-grams
+
+
+def test_segment_normalizes_width_and_case_and_drops_punctuation():
+    tokens = search.segment("５Ｇ基站，AI医疗｜CRISPR—“量子”!").split()
+    assert "5g" in tokens and "ai" in tokens and "crispr" in tokens
+    assert all(re.fullmatch(r"[^\W_]+", token) for token in tokens)
+
+
+def test_search_text_has_three_parts_title_first():
+    text = search.build_search_text(
+        title="量子通信", subtitle="城域网开通", body="<p>政务数据</p>", names=["林知远"]
+    )
+    part_a, part_b, part_d = text.split("|")
+    assert "量子" in part_a.split() and "城域" in part_b.split() and "林知" in part_b.split()
+    assert "政务" in part_d.split() and "量子" not in part_d.split()
+
+
+# --- query parsing -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("raw", HOSTILE)
+def test_hostile_queries_become_clean_tsqueries(raw):
+    query = search.parse_query(raw)
+    assert len(query.text) <= search.MAX_QUERY_CHARS
+    assert len(query.terms) <= search.MAX_TERMS
+    assert "\x00" not in query.text
+    assert TSQUERY_GRAMMAR.match(query.match_tsquery())
+    assert TSQUERY_GRAMMAR.match(query.rank_tsquery())
+
+
+@given(st.text(max_size=300))
+def test_any_text_becomes_a_clean_tsquery(raw):
+    query = search.parse_query(raw)
+    assert TSQUERY_GRAMMAR.match(query.match_tsquery())
+    assert TSQUERY_GRAMMAR.match(query.rank_tsquery())
+    assert len(query.terms) <= search.MAX_TERMS
+
+
+def test_short_runs_are_phrases_long_runs_are_words():
+    assert [t.text for t in search.parse_query("碳中和").terms] == ["碳中和"]
+    assert [t.text for t in search.parse_query("熊").terms] == ["熊"]
+    long = search.parse_query("大熊猫保护与研究")
+    assert [t.text for t in long.terms] == ["大熊猫", "保护", "研究"]  # 与 dropped: a particle
+    assert [t.text for t in search.parse_query("5G基站").terms] == ["5g", "基站"]
+    assert search.parse_query("熊猫").match_tsquery() == "('熊猫')"
+    assert search.parse_query("熊").match_tsquery() == "'熊':*"
+
+
+# --- keeping search_text current ---------------------------------------------------------------------------
+
+
+def stored_text(article) -> str:
+    return Article.objects.values_list("search_text", flat=True).get(pk=article.pk)
+
+
+def test_search_text_follows_title_body_and_bylines():
+    author = AuthorFactory(name="林知远")
+    article = ArticleFactory(title="量子通信城域网开通", body="<p>政务数据加密</p>", authors=[author])
+    assert "量子" in stored_text(article) and "林知" in stored_text(article)
+
+    article.title = "大熊猫幼崽出生"
+    article.body = "<p>卧龙保护区</p>"
+    article.save()
+    text = stored_text(article)
+    assert "熊猫" in text and "卧龙" in text and "量子" not in text and "政务" not in text
+
+    second = AuthorFactory(name="苏晴")
+    Byline.objects.create(article=article, author=second, role=Byline.Role.CORRESPONDENT, order=1)
+    assert "苏晴" in stored_text(article)
+
+    Byline.objects.filter(article=article, author=author).first().delete()
+    assert "林知" not in stored_text(article)
+
+
+def test_search_text_follows_an_author_rename():
+    author = AuthorFactory(name="王启航")
+    first = ArticleFactory(authors=[author])
+    second = ArticleFactory(authors=[(author, Byline.Role.PHOTOGRAPHER)])
+    author.name = "周雨桐"
+    author.save()
+    for article in (first, second):
+        assert "周雨" in stored_text(article) and "王启" not in stored_text(article)
+
+
+def test_a_byline_moved_to_another_article_leaves_the_first():
+    author = AuthorFactory(name="何思源")
+    first, second = ArticleFactory(authors=[author]), ArticleFactory()
+    byline = Byline.objects.get(article=first)
+    byline.article = second
+    byline.save()
+    assert "何思" not in stored_text(first)
+    assert "何思" in stored_text(second)
+
+
+def test_saves_of_other_fields_do_not_recompute(django_assert_num_queries):
+    article = ArticleFactory(title="地震预警信息首次推送")
+    with django_assert_num_queries(1):  # the UPDATE of status and time, nothing more
+        article.status = "withdrawn"
+        article.save(update_fields=["status"])
+
+
+def test_editing_an_author_without_renaming_costs_no_reindex(django_assert_num_queries):
+    author = AuthorFactory(name="陈墨")
+    ArticleFactory(authors=[author])
+    author = Author.objects.get(pk=author.pk)
+    with django_assert_num_queries(1):
+        author.bio = "本报摄影记者。"
+        author.save()
+
+
+def test_refresh_articles_repairs_stale_text():
+    article = ArticleFactory(title="农业无人机培训班开班")
+    Article.objects.filter(pk=article.pk).update(search_text="")
+    assert search.refresh_articles(Article.objects.all()) == 1
+    assert "无人" in stored_text(article)
+
+
+# --- the search page ---------------------------------------------------------------------------------------
+
+
+def test_only_published_articles_are_found_and_counted(client):
+    for state in STATES:
+        article_in_state(state, title=f"大熊猫保护新进展（{state}）")
+    response = client.get(reverse("search"), {"q": "熊猫"})
+    assert response.status_code == 200
+    assert result_titles(response) == ["大熊猫保护新进展（published）"]
+    assert response.context["results"].count == 1
+    body = plain_text(response)
+    for state in STATES[1:]:
+        assert state not in body
+
+
+def test_filters_by_section_author_and_dates(client):
+    news, opinion = SectionFactory(name="要闻"), SectionFactory(name="观点")
+    lin, su = AuthorFactory(name="林知远"), AuthorFactory(name="苏晴")
+    now = timezone.now()
+    ArticleFactory(
+        title="芯片新品发布", section=news, authors=[lin], published_at=now - datetime.timedelta(days=40)
+    )
+    ArticleFactory(
+        title="芯片人才短缺怎么破",
+        section=opinion,
+        authors=[su],
+        published_at=now - datetime.timedelta(days=3),
+    )
+    url = reverse("search")
+
+    assert result_titles(client.get(url, {"q": "芯片", "section": opinion.slug})) == ["芯片人才短缺怎么破"]
+    assert result_titles(client.get(url, {"q": "芯片", "author": lin.slug})) == ["芯片新品发布"]
+    since = (timezone.localdate() - datetime.timedelta(days=10)).isoformat()
+    assert result_titles(client.get(url, {"q": "芯片", "from": since})) == ["芯片人才短缺怎么破"]
+    assert result_titles(client.get(url, {"q": "芯片", "to": since})) == ["芯片新品发布"]
+    # A filter alone lists that author's articles, newest first.
+    assert result_titles(client.get(url, {"author": su.slug})) == ["芯片人才短缺怎么破"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"section": "no-such-section"},
+        {"author": "\x00"},
+        {"from": "2026-02-30"},
+        {"to": "not a date"},
+        {"from": "2026-05-01", "to": "2026-04-01"},
+        {"from": "0001-01-01"},
+        {"to": "9999-12-31"},
+        {"sort": "' OR 1=1"},
+        {"page": "abc"},
+        {"page": "-1"},
+        {"page": "9" * 5000},
+    ],
+)
+def test_invalid_filters_are_ignored_not_errors(client, params):
+    ArticleFactory(title="芯片新品发布")
+    response = client.get(reverse("search"), {"q": "芯片", **params})
+    assert response.status_code == 200
+    assert result_titles(response) == ["芯片新品发布"]
+
+
+def test_pagination(client):
+    for n in range(25):
+        ArticleFactory(
+            title=f"北斗应用案例第{n}则", published_at=timezone.now() - datetime.timedelta(hours=n + 1)
+        )
+    url = reverse("search")
+    first = client.get(url, {"q": "北斗", "sort": "date"})
+    assert len(first.context["articles"]) == 20 and first.context["results"].count == 25
+    assert result_titles(first)[0] == "北斗应用案例第0则"
+    second = client.get(url, {"q": "北斗", "sort": "date", "page": 2})
+    assert result_titles(second) == [f"北斗应用案例第{n}则" for n in range(20, 25)]
+    beyond = client.get(url, {"q": "北斗", "sort": "date", "page": 99})
+    assert result_titles(beyond) == result_titles(second)  # the last page
+    seen = set(result_titles(first)) | set(result_titles(second))
+    assert len(seen) == 25
+
+
+def test_one_and_two_character_queries(client):
+    ArticleFactory(title="大熊猫幼崽出生", body="<p>卧龙保护区两只幼崽</p>")
+    ArticleFactory(title="氢能公交车上路", body="<p>加满一次氢气</p>")
+    url = reverse("search")
+    assert result_titles(client.get(url, {"q": "猫"})) == ["大熊猫幼崽出生"]
+    assert result_titles(client.get(url, {"q": "熊猫"})) == ["大熊猫幼崽出生"]
+    assert result_titles(client.get(url, {"q": "氢"})) == ["氢能公交车上路"]
+    assert result_titles(client.get(url, {"q": "卧龙"})) == ["大熊猫幼崽出生"]
+    assert result_titles(client.get(url, {"q": "猫氢"})) == []  # not a substring of anything
+
+
+def test_phrases_match_exactly_and_words_anywhere(client):
+    ArticleFactory(title="保护大熊猫栖息地", body="<p>竹林恢复</p>")
+    ArticleFactory(title="熊大和熊二", body="<p>动画片</p>")
+    url = reverse("search")
+    assert result_titles(client.get(url, {"q": "大熊猫"})) == ["保护大熊猫栖息地"]
+    # A long run is matched word by word: 大熊猫 and 保护 need not be adjacent.
+    assert result_titles(client.get(url, {"q": "大熊猫栖息地保护"})) == ["保护大熊猫栖息地"]
+
+
+def test_bylines_are_searched(client):
+    lin = AuthorFactory(name="林知远")
+    ArticleFactory(title="量子通信城域网开通", authors=[lin])
+    ArticleFactory(title="氢能公交车上路")
+    assert result_titles(client.get(reverse("search"), {"q": "林知远"})) == ["量子通信城域网开通"]
+
+
+def test_latin_words_and_digits(client):
+    ArticleFactory(title="全省5G基站突破十万座", body="<p>CRISPR 技术</p>")
+    url = reverse("search")
+    assert result_titles(client.get(url, {"q": "5g"})) == ["全省5G基站突破十万座"]
+    assert result_titles(client.get(url, {"q": "ＣＲＩＳＰＲ"})) == ["全省5G基站突破十万座"]
+    assert result_titles(client.get(url, {"q": "crisp"})) == []  # whole words only
+
+
+def test_snippets_are_escaped_with_marks(client):
+    ArticleFactory(
+        title="熊猫<b>粗体</b>标题",
+        body="<p>前文很长很长。&lt;script&gt;alert(1)&lt;/script&gt; 大熊猫 &amp; 竹子的故事。</p>",
+    )
+    response = client.get(reverse("search"), {"q": "熊猫"})
+    article = response.context["articles"][0]
+    assert "<mark>熊猫</mark>" in article.search_snippet
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in article.search_snippet
+    assert "&amp; 竹子" in article.search_snippet
+    assert article.search_title == "<mark>熊猫</mark>&lt;b&gt;粗体&lt;/b&gt;标题"
+    body = plain_text(response)
+    assert "<script>alert(1)" not in body and "<b>粗体" not in body
+    # Only <mark> is markup in a snippet.
+    assert set(re.findall(r"</?(\w+)", str(article.search_snippet))) == {"mark"}
+
+
+def test_latin_words_are_marked_whole():
+    marked = str(search_views.highlight_all("AI said: 5G基站 and ai医疗", search.parse_query("ai 5g")))
+    assert marked == "<mark>AI</mark> said: <mark>5G</mark>基站 and <mark>ai</mark>医疗"
+
+
+def test_highlight_picks_the_densest_window():
+    text = "开头" * 100 + "量子通信在这里，量子通信也在这里" + "结尾" * 100
+    snippet = str(search_views.highlight(text, "量子通信", length=40))
+    assert snippet.startswith("…") and snippet.endswith("…")
+    assert snippet.count("<mark>量子通信</mark>") == 2
+
+
+@pytest.mark.parametrize("raw", HOSTILE)
+def test_hostile_queries_answer_200(client, raw):
+    ArticleFactory(title="大熊猫幼崽出生")
+    response = client.get(
+        reverse("search"), {"q": raw, "section": raw[:50], "author": raw[:50], "from": raw[:20]}
+    )
+    assert response.status_code == 200
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=st.text(max_size=200))
+def test_any_query_answers_200(client, raw):
+    response = client.get(reverse("search"), {"q": raw})
+    assert response.status_code == 200
+
+
+PARAM_VALUES = st.one_of(
+    st.text(max_size=60),
+    st.dates().map(lambda d: d.isoformat()),
+    st.integers().map(str),
+    st.sampled_from(["relevance", "date", "要闻", "", "\x00", "2026-02-29", "9999-12-31"]),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    params=st.dictionaries(
+        st.sampled_from(
+            ["q", "section", "author", "from", "to", "date_from", "date_to", "sort", "page", "x"]
+        ),
+        PARAM_VALUES,
+    )
+)
+def test_any_parameters_answer_200(client, params):
+    assert client.get(reverse("search"), params).status_code == 200
+
+
+def test_empty_query_shows_the_form_only(client):
+    ArticleFactory(title="大熊猫幼崽出生")
+    response = client.get(reverse("search"))
+    assert response.status_code == 200 and response.context["articles"] == []
+    assert not response.context["searched"]
+
+
+def test_the_page_is_not_indexed_by_search_engines(client):
+    response = client.get(reverse("search"), {"q": "熊猫"})
+    assert '<meta name="robots" content="noindex, follow">' in plain_text(response)
+
+
+# --- query budget ------------------------------------------------------------------------------------------
+
+
+def _search_queries(client, params) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("search"), params).status_code == 200
+    return len(queries)
+
+
+def test_the_page_costs_the_same_queries_for_few_and_many_results(client, django_assert_num_queries):
+    section = SectionFactory(name="要闻")
+    authors = [AuthorFactory() for _ in range(3)]
+    ArticleFactory(title="碳中和路线图发布", section=section, authors=authors[:1], tags=["碳中和"])
+    params = {"q": "碳中和", "section": section.slug, "author": authors[0].slug, "from": "2020-01-01"}
+    few = _search_queries(client, params)
+
+    for n in range(30):
+        ArticleFactory(title=f"碳中和案例{n}", section=section, authors=authors, tags=["碳中和", f"案例{n}"])
+    with django_assert_num_queries(few):
+        response = client.get(reverse("search"), params)
+    assert len(response.context["articles"]) == 20
+    assert all(len(a.bylines.all()) == 3 for a in response.context["articles"][1:])
+
+
+def test_results_cost_three_queries(client):
+    ArticleFactory(title="碳中和路线图发布", authors=[AuthorFactory()])
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("search"), {"q": "碳中和"})
+    first_table = [re.match(r'SELECT .*? FROM "(\w+)"', q["sql"]) for q in queries]
+    on_articles = [
+        m.group(1) for m in first_table if m and m.group(1) in {"articles_article", "articles_byline"}
+    ]
+    assert len(on_articles) == 3, on_articles  # the count, the page, the bylines with their authors

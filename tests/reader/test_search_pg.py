@@ -1,0 +1,142 @@
+"""What only PostgreSQL search has: the generated tsvector and its GIN index, ranking, the time limit.
+
+Run with DATABASE_URL=postgres://…; skipped elsewhere, and a failure under CI=true (tests/conftest.py).
+"""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from articles import search
+from articles.models import Article
+
+from .factories import STATES, ArticleFactory, AuthorFactory, article_in_state
+from .test_search import HOSTILE
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+
+def titles(qs) -> list[str]:
+    return list(qs.values_list("title", flat=True))
+
+
+def vector_of(article) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT search_vector::text FROM articles_article WHERE id = %s", [article.pk])
+        return cursor.fetchone()[0]
+
+
+def test_the_vector_is_a_generated_column_with_a_gin_index():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT data_type, is_generated FROM information_schema.columns "
+            "WHERE table_name = 'articles_article' AND column_name = 'search_vector'"
+        )
+        assert cursor.fetchone() == ("tsvector", "ALWAYS")
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'article_search_vector_gin'")
+        assert "USING gin (search_vector)" in cursor.fetchone()[0]
+
+
+def test_the_vector_follows_the_text_with_weights():
+    article = ArticleFactory(title="大熊猫幼崽", summary="卧龙保护区", body="<p>饲养员轮班看护</p>")
+    vector = vector_of(article)
+    assert "'熊猫':2A" in vector or "'熊猫':2A," in vector
+    assert "'卧龙':" in vector and "B" in vector.split("'卧龙':")[1].split(" ")[0]
+    assert "'饲养':" in vector
+    article.title = "氢能公交车"
+    article.save()
+    vector = vector_of(article)
+    assert "'熊猫'" not in vector and "'氢能':" in vector
+
+
+def test_the_index_serves_the_match():
+    ArticleFactory(title="量子通信城域网开通")
+    # The match alone (a few test rows would otherwise be scanned, or found through the status index).
+    qs = search._postgres_search(Article.objects.all(), search.parse_query("量子通信"), order="date")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = qs.explain()
+    assert "article_search_vector_gin" in plan, plan
+
+
+def test_title_outranks_body():
+    now = timezone.now()
+    ArticleFactory(
+        title="政务数据安全", body="<p>量子通信保驾护航</p>", published_at=now - datetime.timedelta(hours=2)
+    )
+    ArticleFactory(
+        title="量子通信城域网开通", body="<p>全长180公里</p>", published_at=now - datetime.timedelta(days=9)
+    )
+    assert titles(search.search_queryset("量子通信")) == ["量子通信城域网开通", "政务数据安全"]
+    # order=date puts the newest first instead.
+    assert titles(search.search_queryset("量子通信", order="date")) == ["政务数据安全", "量子通信城域网开通"]
+
+
+def test_words_outrank_accidents_of_characters():
+    now = timezone.now()
+    ArticleFactory(
+        title="交通信号灯更聪明了", body="<p>路口</p>", published_at=now - datetime.timedelta(hours=1)
+    )
+    ArticleFactory(
+        title="卫星通信覆盖远洋渔船", body="<p>渔民</p>", published_at=now - datetime.timedelta(days=9)
+    )
+    # 通信 in 交通信号 is an accident of characters (交通 + 信号); the article with the word comes first.
+    assert titles(search.search_queryset("通信")) == ["卫星通信覆盖远洋渔船", "交通信号灯更聪明了"]
+
+
+def test_author_names_rank_like_a_subtitle():
+    lin = AuthorFactory(name="林知远")
+    ArticleFactory(title="卧龙保护区新添幼崽", authors=[lin])
+    ArticleFactory(title="记者手记", body="<p>同行的林知远说……</p>")
+    assert titles(search.search_queryset("林知远")) == ["卧龙保护区新添幼崽", "记者手记"]
+
+
+def test_visibility_in_the_tsvector_search():
+    for state in STATES:
+        article_in_state(state, title=f"北斗定位（{state}）")
+    assert titles(search.search_queryset("北斗")) == ["北斗定位（published）"]
+    assert search.search_queryset("北斗").count() == 1
+
+
+@pytest.mark.parametrize("raw", HOSTILE)
+def test_hostile_queries_run_in_sql(raw):
+    ArticleFactory(title="大熊猫幼崽")
+    list(search.search_queryset(raw)[:5])  # no exception from to_tsquery or anywhere else
+    assert search.run_search(raw).timed_out is False
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=st.text(max_size=120))
+def test_any_text_runs_in_sql(raw):
+    results = search.run_search(raw)
+    assert results.count >= 0 and not results.timed_out
+
+
+def test_a_slow_search_says_so_instead_of_failing(client, monkeypatch, settings):
+    ArticleFactory(title="碳中和路线图发布")
+    original = search._postgres_search
+
+    def slow(qs, query, order):
+        from django.db.models import BooleanField
+        from django.db.models.expressions import RawSQL
+
+        return original(qs, query, order).filter(
+            RawSQL("(SELECT true FROM pg_sleep(0.2))", [], output_field=BooleanField())
+        )
+
+    monkeypatch.setattr(search, "_postgres_search", slow)
+    settings.SEARCH_TIMEOUT_MS = 20
+    response = client.get(reverse("search"), {"q": "碳中和"})
+    assert response.status_code == 200
+    assert response.context["results"].timed_out
+    assert response.context["articles"] == []
+    assert "no-store" in response["Cache-Control"]  # not kept by the page cache or a proxy
+    # The connection is still usable, and the limit did not outlive the search.
+    assert Article.objects.published().count() == 1
+    monkeypatch.undo()
+    assert client.get(reverse("search"), {"q": "碳中和"}).context["results"].count == 1
