@@ -14,10 +14,13 @@ from .. import workflow
 from ..models import Article, ArticleStatus, Issue, IssuePage
 from ..roles import is_editor
 from .forms import ReleaseIssueForm
+from .importer import import_urls
+from .pages import IssuePageForm  # the page admin lives in pages.py; its form renders page images
 
 
 class IssuePageInline(admin.TabularInline):
     model = IssuePage
+    form = IssuePageForm
     fields = ["number", "name", "pdf", "image"]
     extra = 0
     ordering = ["number"]
@@ -51,6 +54,7 @@ class IssueAdmin(admin.ModelAdmin):
         view = self.admin_site.admin_view
         return [
             path("<int:pk>/release/", view(self.release_view), name="articles_issue_release"),
+            *import_urls(self),  # 导入版面: upload a print page (articles/admin/importer.py)
             *super().get_urls(),
         ]
 
@@ -60,6 +64,7 @@ class IssueAdmin(admin.ModelAdmin):
         if issue is not None:
             extra_context["in_review_count"] = issue.articles.filter(status=ArticleStatus.REVIEW).count()
             extra_context["can_release"] = is_editor(request.user)
+            extra_context["can_import_page"] = extra_context["can_release"]
         return super().change_view(request, object_id, form_url, extra_context)
 
     def release_view(self, request, pk):
@@ -104,20 +109,3 @@ class IssueAdmin(admin.ModelAdmin):
             "articles": in_review,
         }
         return TemplateResponse(request, "admin/articles/issue/release.html", context)
-
-
-@admin.register(IssuePage)
-class IssuePageAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "issue", "number", "name", "article_count"]
-    list_filter = ["name"]
-    search_fields = ["name", "issue__number"]
-    list_select_related = ["issue"]
-    autocomplete_fields = ["issue"]
-    ordering = ["-issue__date", "number"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_articles=Count("articles"))
-
-    @admin.display(description=gettext_lazy("articles"), ordering="_articles")
-    def article_count(self, obj):
-        return obj._articles
