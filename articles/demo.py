@@ -18,7 +18,7 @@ from PIL import Image, ImageDraw
 
 from people.models import Author, Organization
 
-from . import workflow
+from . import demo_edition, workflow
 from .models import Article, ArticleStatus, Byline, Event, Issue, IssuePage, Section
 from .roles import EDITORS, REPORTERS
 
@@ -359,6 +359,7 @@ class DemoBuilder:
                 self._count(created)
         for index, spec in enumerate(ARTICLES):
             self.article(index, spec, users, sections, orgs, authors, events, pages)
+        self.created += demo_edition.build(pages, log=self.log)  # printed pages (数字报): PDFs, images, areas
         return self.created
 
     def article(self, index, spec: DemoArticle, users, sections, orgs, authors, events, pages) -> None:
