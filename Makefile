@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: demo test test-pg test-all lint format messages bench bench-smoke clean
+.PHONY: demo test test-pg test-all lint format messages bench bench-smoke loadtest faulttest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,14 @@ bench: $(STAMP)
 
 bench-smoke: $(STAMP)
 	$(BIN)/python bench/run.py --articles 1000 --duration 3 --smoke
+
+## make loadtest / make faulttest: 200 readers for 60 s at gunicorn over PostgreSQL; PostgreSQL and Redis stopped
+## under a running site (needs root for its private PostgreSQL). Both print their figures; docs/operations.md.
+loadtest: $(STAMP)
+	$(BIN)/python scripts/loadtest.py
+
+faulttest: $(STAMP)
+	$(BIN)/python scripts/faulttest.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media .pytest_cache

@@ -5,7 +5,9 @@ in production). The names are documented in README.md.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -56,20 +58,28 @@ INSTALLED_APPS = [
     "taggit",
     "ckeditor",
     "reversion",
+    "axes",
+    "csp",
     "people.apps.PeopleConfig",
     "articles.apps.ArticlesConfig",
 ]
 
 MIDDLEWARE = [
+    # Anonymous public pages from the cache, with the headers every middleware below set, stored once; on a
+    # hit nothing below runs (articles/cache.py). Static and media files pass straight through.
+    "articles.cache.PublicPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "newsroom.security.PathCSPMiddleware",
+    "newsroom.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "newsroom.locale.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -99,6 +109,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database host that is down answers nothing: give up after a few seconds (503 page) instead of hanging.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5"))
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set (shared by every app server), local memory otherwise.
@@ -106,10 +121,12 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache that serves uncached (and logs it) while Redis is down: newsroom/cache.py.
+            "BACKEND": "newsroom.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "newsroom"),
             "TIMEOUT": 300,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "RETRY_SECONDS": 5},
         }
     }
 else:
@@ -143,8 +160,36 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# Media: local files by default; S3-compatible object storage (django-storages) when a bucket is configured, so
+# that every app server sees the same uploads. All code reaches media through the storage API only.
+S3_BUCKET = os.environ.get("DJANGO_S3_BUCKET", "")
+if S3_BUCKET:
+    _MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": os.environ.get("DJANGO_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("DJANGO_S3_REGION") or None,
+            "access_key": os.environ.get("DJANGO_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("DJANGO_S3_SECRET_ACCESS_KEY") or None,
+            "custom_domain": os.environ.get("DJANGO_S3_CUSTOM_DOMAIN") or None,
+            "location": os.environ.get("DJANGO_S3_PREFIX", "media"),
+            "querystring_auth": env_bool("DJANGO_S3_SIGNED_URLS", False),
+            "file_overwrite": False,
+            "default_acl": None,
+        },
+    }
+    # MEDIA_URL here only tells the Content-Security-Policy where media comes from; S3Storage builds the URLs.
+    if os.environ.get("DJANGO_S3_CUSTOM_DOMAIN"):
+        MEDIA_URL = f"https://{os.environ['DJANGO_S3_CUSTOM_DOMAIN']}/"
+    elif os.environ.get("DJANGO_S3_ENDPOINT_URL"):
+        MEDIA_URL = os.environ["DJANGO_S3_ENDPOINT_URL"].rstrip("/") + "/"
+    else:
+        MEDIA_URL = f"https://{S3_BUCKET}.s3.amazonaws.com/"
+else:
+    _MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -174,7 +219,58 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
+# Content-Security-Policy (django-csp 4, newsroom/security.py). Public pages: no inline script or style at all
+# (JSON-LD is a data block, not script). The admin gets ADMIN_CONTENT_SECURITY_POLICY below instead.
+_MEDIA_ORIGIN = (lambda u: [f"{u.scheme}://{u.netloc}"] if u.netloc else [])(urlsplit(MEDIA_URL))
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # https: images too: article bodies may show pictures hosted elsewhere (the sanitizer allows https URLs).
+        "img-src": ["'self'", "data:", "https:", *_MEDIA_ORIGIN],
+        "media-src": ["'self'", *_MEDIA_ORIGIN],
+        "frame-src": ["'self'", *_MEDIA_ORIGIN],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "upgrade-insecure-requests": HTTPS,
+    }
+}
+# The admin, verified in headless Chromium (tests/security/test_csp_browser.py): CKEditor 4 sets style
+# attributes and injects <style> elements ('unsafe-inline' styles; img-src and connect-src still keep CSS from
+# sending anything off-site), and its toolbar uses inline event handlers (script-src-attr). Script elements stay
+# 'self' only: no inline <script>, no eval (see CKEDITOR_CONFIGS for the two editor settings this needs).
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src-attr": ["'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+    }
+}
+
+# Login throttling (django-axes): 5 failures for one user name from one address lock that pair for 15 minutes.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "newsroom.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "newsroom.security.lockout_response"
+# Proxies (load balancer, CDN) in front of the app servers whose X-Forwarded-For is believed; 0: none.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+
+# Sessions in the shared cache, written through to the database: fast, and a cache restart logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 LOGIN_URL = "admin:login"
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # Mail: console in development; SMTP settings from the environment in production.
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -183,6 +279,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "newsroom@local
 # The paper this site publishes (masthead, feeds, JSON-LD publisher).
 NEWSPAPER_NAME = os.environ.get("NEWSPAPER_NAME", "青岚科技报")
 NEWSPAPER_URL = os.environ.get("NEWSPAPER_URL", "")
+# Search (articles/search.py): on PostgreSQL a search statement running longer than this is cancelled.
+SEARCH_TIMEOUT_MS = int(os.environ.get("DJANGO_SEARCH_TIMEOUT_MS", "3000"))
 
 # Editorial rules.
 WORKFLOW_FOUR_EYES = env_bool("WORKFLOW_FOUR_EYES", True)
@@ -204,7 +302,14 @@ CKEDITOR_CONFIGS = {
         "height": 420,
         "width": "100%",
         "language": "zh-cn",
-        "removePlugins": "exportpdf",
+        # Under the admin's Content-Security-Policy (no inline <script>): edit in a <div> (divarea) rather than
+        # the iframe whose bootstrap is an inline script, and upload images by paste/drop over XHR (uploadimage)
+        # rather than the dialogs' Upload tabs, which write inline script into an iframe.
+        # Verified in headless Chromium: tests/security/test_csp_browser.py.
+        "extraPlugins": "divarea",
+        "removePlugins": "exportpdf,wysiwygarea",
+        "removeDialogTabs": "image:Upload;link:upload",
+        "imageUploadUrl": "/admin/editor/upload-image/",
         "filebrowserUploadMethod": "xhr",
         "filebrowserImageUploadUrl": "/admin/editor/upload-image/",
         "extraAllowedContent": "",
@@ -217,11 +322,21 @@ SILENCED_SYSTEM_CHECKS = ["ckeditor.W001"]
 
 TAGGIT_CASE_INSENSITIVE = True
 
+# Logs go to standard output: one JSON object a line in production (for the log collector), plain text in
+# development. DJANGO_LOG_FORMAT=json|plain overrides.
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(process)d",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {"jieba": {"level": "WARNING"}},
 }

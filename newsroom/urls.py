@@ -11,10 +11,13 @@ from articles.editor import upload_image
 from articles.search_views import search_page
 from articles.sharing import shared_preview
 from articles.sitemaps import SITEMAPS
+from newsroom.health import healthz
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("admin/editor/upload-image/", upload_image, name="editor_upload_image"),
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("preview/<str:token>/", shared_preview, name="shared_preview"),
     # Search, feeds and sitemaps (articles/search_views.py, feeds.py, sitemaps.py): before the entity pages.
     path("search/", search_page, name="search"),

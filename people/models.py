@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from articles.uploads import validate_image_upload
+
 ALIAS_SEPARATORS = re.compile(r"[\n,，、;；]+")
 
 
@@ -110,7 +112,7 @@ class Author(models.Model):
     )
     position = models.CharField(_("position"), max_length=120, blank=True)
     bio = models.TextField(_("biography"), blank=True)
-    photo = models.ImageField(_("photo"), upload_to="authors/%Y/", blank=True)
+    photo = models.ImageField(_("photo"), upload_to="authors/%Y/", blank=True, validators=[validate_image_upload])
 
     class Meta:
         verbose_name = _("author")

@@ -1,0 +1,28 @@
+"""Language: Simplified Chinese for everyone, English for whoever chooses it.
+
+Django's LocaleMiddleware would follow each browser's Accept-Language, so a reader with an English browser
+would get an English newspaper and every public page would vary by that header. A Chinese paper is Chinese: the
+language is LANGUAGE_CODE unless the user has picked another through the language cookie (set by Django's
+`set_language` view, offered in the admin).
+"""
+
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
+
+
+def language_of(request) -> str:
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    supported = {code for code, _name in settings.LANGUAGES}
+    return chosen if chosen in supported else settings.LANGUAGE_CODE
+
+
+class ChosenLanguageMiddleware(LocaleMiddleware):
+    def process_request(self, request):
+        translation.activate(language_of(request))
+        request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        # No "Vary: Accept-Language": the header does not change the page. Content-Language still says which.
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
