@@ -18,7 +18,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import threading
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
@@ -38,7 +37,7 @@ THUMBNAIL_QUALITY = 80
 MAX_ASPECT = 4.0
 
 # PDFium is not thread-safe: one render at a time per process (threaded runserver, gunicorn with threads).
-_PDFIUM_LOCK = threading.Lock()
+from .uploads import PDFIUM_LOCK as _PDFIUM_LOCK  # noqa: E402  (one lock for every PDFium call)
 
 IMAGE_EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp"}
 # What `edition_image_name` writes; Django's storage may append "_<random>" when the name is taken.

@@ -12,6 +12,7 @@ Every refusal is a ValidationError with a message that says what was wrong and w
 import contextlib
 import os
 import re
+import threading
 import warnings
 
 from django.conf import settings
@@ -19,6 +20,9 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
+
+# PDFium (pypdfium2) is not thread-safe: every use in this process takes this lock (articles/edition.py too).
+PDFIUM_LOCK = threading.Lock()
 
 # Raster formats a newspaper page or photo comes in. No SVG (it can carry script), no HTML.
 ALLOWED_IMAGE_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
@@ -197,18 +201,19 @@ def validate_pdf_upload(upload):
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_raw
 
-    try:
-        document = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        raise ValidationError(
-            _("This PDF is damaged or encrypted and cannot be read."), code="bad_pdf"
-        ) from exc
-    try:
-        pages = len(document)
-        # Scripts in compressed object streams escape the byte scan above; PDFium finds document-level ones.
-        scripts = pdfium_raw.FPDFDoc_GetJavaScriptActionCount(document.raw)
-    finally:
-        document.close()
+    with PDFIUM_LOCK:  # PDFium is not thread-safe
+        try:
+            document = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as exc:
+            raise ValidationError(
+                _("This PDF is damaged or encrypted and cannot be read."), code="bad_pdf"
+            ) from exc
+        try:
+            pages = len(document)
+            # Scripts in compressed object streams escape the byte scan above; PDFium finds document-level ones.
+            scripts = pdfium_raw.FPDFDoc_GetJavaScriptActionCount(document.raw)
+        finally:
+            document.close()
     if pages < 1:
         raise ValidationError(_("This PDF has no pages."), code="empty_pdf")
     if scripts > 0:
