@@ -1,6 +1,7 @@
 """Admin for people and organizations. Deletes that would unlink an article are refused by PROTECT."""
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +16,8 @@ class OrganizationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["parent"]
     prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["parent"]
+    # A website typed without a scheme is https (Django 6's default; said now to avoid the deprecation).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_article_count=Count("article_links", distinct=True))

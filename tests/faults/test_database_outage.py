@@ -64,6 +64,7 @@ def test_readers_get_the_friendly_page(path):
     assert_friendly_503(response)
 
 
+@pytest.mark.django_db
 def test_an_interface_error_is_an_outage_too():
     with database_down(InterfaceError("connection already closed")):
         response = Client(raise_request_exception=False).get("/")
