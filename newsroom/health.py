@@ -79,11 +79,18 @@ def check_schedule() -> dict:
     count = overdue.count()
     skew = (server_now - database_now).total_seconds()
     if count:
-        raise RuntimeError(f"{count} scheduled article(s) overdue by more than a minute (clock skew {skew:+.1f}s)")
+        raise RuntimeError(
+            f"{count} scheduled article(s) overdue by more than a minute (clock skew {skew:+.1f}s)"
+        )
     return {"clock_skew_seconds": round(skew, 3)}
 
 
-CHECKS = {"database": check_database, "cache": check_cache, "storage": check_storage, "schedule": check_schedule}
+CHECKS = {
+    "database": check_database,
+    "cache": check_cache,
+    "storage": check_storage,
+    "schedule": check_schedule,
+}
 
 
 def run_checks() -> tuple[bool, dict]:

@@ -112,7 +112,9 @@ class Author(models.Model):
     )
     position = models.CharField(_("position"), max_length=120, blank=True)
     bio = models.TextField(_("biography"), blank=True)
-    photo = models.ImageField(_("photo"), upload_to="authors/%Y/", blank=True, validators=[validate_image_upload])
+    photo = models.ImageField(
+        _("photo"), upload_to="authors/%Y/", blank=True, validators=[validate_image_upload]
+    )
 
     class Meta:
         verbose_name = _("author")

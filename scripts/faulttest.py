@@ -224,6 +224,37 @@ class Traffic:
             return [h for h in self.hits if start <= h.at < end]
 
 
+def health(base: str) -> tuple[int, dict]:
+    """GET /healthz: (status, {check name: status})."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(base + "/healthz", timeout=15) as response:
+            status, body = response.status, response.read()
+    except urllib.error.HTTPError as error:
+        status, body = error.code, error.read()
+    except OSError as error:
+        return 0, {"error": str(error)}
+    try:
+        checks = json.loads(body).get("checks", {})
+    except ValueError:
+        return status, {"error": "not JSON"}
+    return status, {name: check.get("status") for name, check in checks.items()}
+
+
+def expect_health(base: str, phase: str, status: int, failing: str | None, figures: list, failures: list):
+    """The health check must say exactly which dependency is down (issue 8)."""
+    got_status, checks = health(base)
+    figures.append(f"/healthz {phase}: {got_status} {checks}")
+    bad = sorted(name for name, value in checks.items() if value != "ok")
+    if got_status != status or bad != ([failing] if failing else []):
+        failures.append(
+            f"/healthz {phase}: {got_status} {checks}, expected {status} with {failing or 'nothing'} failing"
+        )
+
+
 def login(base: str) -> str:
     """Log the editor in through the real login form; return the Cookie header for the session."""
     jar = http.cookiejar.CookieJar()
@@ -305,6 +336,7 @@ def main(argv=None) -> int:
             t_stop = traffic.now()
             baseline = traffic.between(0, t_stop)
             figures.append(summarize("baseline", baseline))
+            expect_health(server.base, "baseline", 200, set(), figures, failures)
             bad = [h for h in baseline if h.status != 200]
             if bad:
                 failures.append(
@@ -319,6 +351,8 @@ def main(argv=None) -> int:
             t_up_request = traffic.now()
             outage = traffic.between(t_down + 1.0, t_up_request)  # requests begun before the stop may finish
             figures.append(summarize("PostgreSQL stopped", outage))
+            # The schedule check reads the database too.
+            expect_health(server.base, "PostgreSQL stopped", 503, {"database", "schedule"}, figures, failures)
             for hit in outage:
                 if hit.who == "reader" and not (hit.status == 200 or is_friendly_503(hit, "readers")):
                     failures.append(f"outage: reader got {hit.status or hit.error} for {hit.path}")
@@ -365,6 +399,7 @@ def main(argv=None) -> int:
             t_redis_up = traffic.now()
             redis_down = traffic.between(t_redis_down + 0.5, t_redis_up)
             figures.append(summarize("Redis killed", redis_down))
+            expect_health(server.base, "Redis killed", 503, {"cache"}, figures, failures)
             bad = [h for h in redis_down if h.status != 200]
             if bad:
                 failures.append(
@@ -380,6 +415,7 @@ def main(argv=None) -> int:
             time.sleep(phase)
             redis_back = traffic.between(t_redis_back, traffic.now())
             figures.append(summarize("Redis restarted", redis_back))
+            expect_health(server.base, "Redis restarted", 200, set(), figures, failures)
             bad = [h for h in redis_back if h.status != 200]
             if bad:
                 failures.append(f"Redis back: {len(bad)} answers were not 200")

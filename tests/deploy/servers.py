@@ -121,9 +121,7 @@ class Browser:
 
     def __init__(self):
         self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect()
-        )
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect())
 
     def request(self, url: str, data: dict | None = None) -> tuple[int, str, dict]:
         body = urllib.parse.urlencode(data).encode() if data is not None else None

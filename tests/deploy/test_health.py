@@ -31,9 +31,9 @@ def test_all_ok(client):
 
 
 def test_database_down(client):
-    with mock.patch.object(health, "check_database", side_effect=OperationalError("connection refused")):
-        with mock.patch.dict(health.CHECKS, {"database": health.check_database}):
-            status, body = get(client)
+    failing = mock.Mock(side_effect=OperationalError("connection refused"))
+    with mock.patch.dict(health.CHECKS, {"database": failing}):
+        status, body = get(client)
     assert status == 503 and body["checks"]["database"]["status"] == "error"
     assert "connection refused" in body["checks"]["database"]["error"]
 
@@ -61,13 +61,17 @@ def test_cache_down_reads_back_nothing(client):
 
 
 def test_cache_raising(client):
-    with mock.patch("django.core.cache.backends.locmem.LocMemCache.set", side_effect=ConnectionError("refused")):
+    with mock.patch(
+        "django.core.cache.backends.locmem.LocMemCache.set", side_effect=ConnectionError("refused")
+    ):
         status, body = get(client)
     assert status == 503 and "refused" in body["checks"]["cache"]["error"]
 
 
 def test_storage_down(client):
-    with mock.patch("django.core.files.storage.FileSystemStorage.exists", side_effect=OSError("bucket unreachable")):
+    with mock.patch(
+        "django.core.files.storage.FileSystemStorage.exists", side_effect=OSError("bucket unreachable")
+    ):
         status, body = get(client)
     assert status == 503 and "bucket unreachable" in body["checks"]["storage"]["error"]
 

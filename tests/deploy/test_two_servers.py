@@ -7,7 +7,15 @@ import pytest
 
 from tests.conftest import skip_or_fail
 
-from .servers import Browser, fresh_database, gunicorn, manage, postgres_available, production_env, redis_available
+from .servers import (
+    Browser,
+    fresh_database,
+    gunicorn,
+    manage,
+    postgres_available,
+    production_env,
+    redis_available,
+)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
@@ -79,13 +87,17 @@ def test_publish_on_a_shows_on_b_cached_pages_login_shared_withdraw_on_b_gone_fr
     assert status == 302
     started = time.monotonic()
     for path in ("/", "/issues/900/"):
-        assert eventually(lambda p=path: title in reader.request(b + p)[1], 1.0 - (time.monotonic() - started)), path
+        assert eventually(
+            lambda p=path: title in reader.request(b + p)[1], 1.0 - (time.monotonic() - started)
+        ), path
     assert reader.request(f"{b}/articles/{pk}/")[0] == 200
 
     # Warm A's pages with the article, then withdraw through B: gone from A at once.
     for path in ("/", "/issues/900/", f"/articles/{pk}/"):
         assert title in reader.request(a + path)[1]
-    status, _, _ = editor.post_form(f"{b}/admin/articles/article/{pk}/transition/withdraw/", {"comment": "数据待核实"})
+    status, _, _ = editor.post_form(
+        f"{b}/admin/articles/article/{pk}/transition/withdraw/", {"comment": "数据待核实"}
+    )
     assert status == 302
     for path in ("/", "/issues/900/"):
         status, page, _ = reader.request(a + path)
