@@ -353,3 +353,21 @@ def test_a_changed_page_does_not_answer_304(client, paper):
 def test_an_old_if_modified_since_gets_the_page(client, paper):
     response = get(client, "/", **{"If-Modified-Since": http_date(946684800)})  # 2000-01-01
     assert response.status_code == 200 and response.content
+
+
+# --- a database outage ----------------------------------------------------------------------------------------
+
+
+def test_during_a_database_outage_cached_pages_are_served_and_misses_get_the_503_page(client, paper):
+    from unittest import mock
+
+    from django.db import InterfaceError
+    from django.db.backends.utils import CursorWrapper
+
+    get(client, "/")
+    with mock.patch.object(CursorWrapper, "execute", side_effect=InterfaceError("connection already closed")):
+        cached = get(client, "/")
+        missed = Client(raise_request_exception=False).get(paper["issue"].get_absolute_url())
+    assert cached.status_code == 200 and cache_state(cached) == "hit"
+    assert missed.status_code == 503  # newsroom/middleware.py's page, not a 500 from the cache's own query
+    assert cache_state(get(client, paper["issue"].get_absolute_url())) == "miss"  # the 503 was not stored

@@ -140,6 +140,13 @@ def production_env(**extra) -> dict:
 
 
 def test_production_settings_force_https_hsts_and_secure_cookies():
+    # Production serves hashed static files from the manifest that collectstatic writes (a fresh clone has none).
+    if not (ROOT / "staticfiles" / "staticfiles.json").exists():
+        collected = subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=ROOT, env=production_env(), capture_output=True, text=True, timeout=600,
+        )  # fmt: skip
+        assert collected.returncode == 0, collected.stderr
     result = subprocess.run(
         [sys.executable, "-c", PRODUCTION_PROBE],
         cwd=ROOT,
