@@ -6,8 +6,9 @@ Design (docs/performance.md tells the whole story):
   session cookie, no Authorization header), outside the admin and previews, when the response is a 200, 301 or
   404 that sets no cookie, does not vary on Cookie, and is not marked private, no-store or no-cache. A request
   with a session cookie (every logged-in editor has one) is never served from the cache, nor stored.
-- **Keys.** One entry per scheme, host, language and full path (query string included). The entry records the
-  content *generation* it was rendered under.
+- **Keys.** One entry per scheme, host, full path (query string included) and what may decide the language
+  (the language cookie, the language Accept-Language resolves to). The entry records the content
+  *generation* it was rendered under.
 - **Invalidation.** The generation is a random token. Any change to public content (the receivers in
   articles/cache_signals.py, and `purge_public_pages()` that the workflow and bulk writers call) replaces it,
   once immediately and once after the transaction commits; an entry whose generation is not the current one

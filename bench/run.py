@@ -8,8 +8,9 @@
    migrates it, runs `seed_bench --articles N` (timed) and collects the static files.
 2. Serves the site with gunicorn (the project's gunicorn.conf.py, 2 sync workers) and production settings
    (DJANGO_DEBUG=0, a random DJANGO_SECRET_KEY, DJANGO_HTTPS=0, DJANGO_ALLOWED_HOSTS=127.0.0.1) on a free
-   loopback port: first with DJANGO_PAGE_CACHE=0 (cold), then with the page cache on (warm), the cache in
-   Redis (db 2, a key prefix of its own) unless --cache locmem.
+   loopback port: first with DJANGO_PAGE_CACHE=0 (cold), then with the page cache on (warm); the cache in
+   local memory as those settings have it (no REDIS_URL), or with --cache redis in Redis (db 2, a key prefix
+   of its own), as with several app servers.
 3. Loads each page kind with wrk (bench/paths.lua: many paths per row, in random order) or, without wrk, with
    bench/loadgen.py: home, issue, article, tag, search (two characters, longer), feed, and a static file
    served by the same server, each row after a short unrecorded warm-up.
@@ -355,7 +356,12 @@ def main() -> int:
     parser.add_argument("--warmup", type=float, default=None, help="Unrecorded seconds before each row.")
     parser.add_argument("--connections", type=int, default=4, help="Concurrent connections (default 4).")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers (default 2).")
-    parser.add_argument("--cache", choices=["redis", "locmem"], default="redis")
+    parser.add_argument(
+        "--cache",
+        choices=["locmem", "redis"],
+        default="locmem",
+        help="locmem (no REDIS_URL, the default) or redis.",
+    )
     parser.add_argument("--database", default=None, help="Database name (default newsroom_bench[_smoke]).")
     parser.add_argument("--reuse", action="store_true", help="Keep a database already seeded (no new seed).")
     parser.add_argument(
