@@ -10,7 +10,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def load_settings(**env):
     environment = {
-        k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k not in {"DATABASE_URL", "REDIS_URL"}
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("DJANGO_") and k not in {"DATABASE_URL", "REDIS_URL"}
     }
     environment.update(env)
     code = "import newsroom.settings as s; print(s.DEBUG, s.DATABASES['default']['ENGINE'], s.TIME_ZONE, s.LANGUAGE_CODE)"
