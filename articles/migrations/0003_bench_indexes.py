@@ -19,9 +19,21 @@ INDEXES = [
     # Tag pages and related articles: the articles of one tag, newest first.
     ("bench_taggeditem_tag_object", "taggit_taggeditem", "(tag_id, object_id)", "", False),
     # Every join from articles to their tags: ON articles_article.id = taggit_taggeditem.object_id::bigint.
-    ("bench_taggeditem_object_bigint", "taggit_taggeditem", "((object_id::bigint), content_type_id)", "", True),
+    (
+        "bench_taggeditem_object_bigint",
+        "taggit_taggeditem",
+        "((object_id::bigint), content_type_id)",
+        "",
+        True,
+    ),
     # Organization, event and author pages, related articles: from the entity to its articles.
-    ("bench_articleorg_org_article", "articles_articleorganization", "(organization_id, article_id)", "", False),
+    (
+        "bench_articleorg_org_article",
+        "articles_articleorganization",
+        "(organization_id, article_id)",
+        "",
+        False,
+    ),
     ("bench_articleevent_event_article", "articles_articleevent", "(event_id, article_id)", "", False),
     ("bench_byline_author_article", "articles_byline", "(author_id, article_id)", "", False),
     # The home page's latest web-only news (articles in no issue), newest first.
@@ -39,7 +51,9 @@ def create_indexes(apps, schema_editor):
     postgres = schema_editor.connection.vendor == "postgresql"
     for name, table, columns, condition, postgres_only in INDEXES:
         if postgres or not postgres_only:
-            schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} {columns} {condition}".strip())
+            schema_editor.execute(
+                f"CREATE INDEX IF NOT EXISTS {name} ON {table} {columns} {condition}".strip()
+            )
 
 
 def drop_indexes(apps, schema_editor):
