@@ -41,8 +41,8 @@ format: $(STAMP)
 
 ## make messages: refresh and compile the Chinese translations
 messages: $(STAMP)
-	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=tests
-	$(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=tests
+	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --articles 100000

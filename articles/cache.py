@@ -228,6 +228,56 @@ def next_publication_after(now: datetime) -> datetime | None:
     )
 
 
+def page_expiry(started: datetime) -> float:
+    """When something rendered at `started` stops being valid: the next scheduled publication, local midnight
+    (dates such as "today" change) or PAGE_CACHE_SECONDS later, whichever comes first (a timestamp).
+    Raises the database's error when it cannot be asked."""
+    scheduled = next_publication_after(started)
+    local = timezone.localtime(started)
+    midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    candidates = [started + timedelta(seconds=max(1, settings.PAGE_CACHE_SECONDS)), midnight]
+    if scheduled is not None:
+        candidates.append(scheduled)
+    return min(candidates).timestamp()
+
+
+FRAGMENT_KEY_PREFIX = "pagecache:fragment:"
+_MISSING = object()
+
+
+def shared_fragment(name: str, compute, *vary):
+    """The value of `compute()` for what every public page repeats (the section navigation), cached.
+
+    Cached under the same generation as whole pages, so every change to public content invalidates it at once,
+    and never past the next scheduled publication; the language is part of the key. With FRAGMENT_CACHE off
+    (DJANGO_FRAGMENT_CACHE=0), or the cache unreachable, `compute()` runs every time. The value must pickle.
+    Independent of PAGE_CACHE: a page rendered with the page cache off still reuses its fragments.
+    """
+    if not getattr(settings, "FRAGMENT_CACHE", True) or _failed.is_set():
+        return compute()
+    now = timezone.now()
+    try:
+        generation = generation_store().read()
+        if generation is None:
+            return compute()
+        cache = caches[CACHE_ALIAS]
+        raw = "|".join([name, translation.get_language() or "", *map(str, vary)])
+        key = FRAGMENT_KEY_PREFIX + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
+        entry = cache.get(key, _MISSING)
+    except Exception:
+        logger.warning("Fragment cache unavailable; computing", exc_info=True)
+        return compute()
+    if entry is not _MISSING and entry[0] == generation and now.timestamp() < entry[1]:
+        return entry[2]
+    value = compute()
+    try:
+        expires = page_expiry(now)
+        cache.set(key, (generation, expires, value), timeout=max(1, int(expires - now.timestamp())))
+    except Exception:  # the value is right; only keeping it failed
+        logger.warning("Fragment cache unavailable; not stored", exc_info=True)
+    return value
+
+
 # --- the middleware ------------------------------------------------------------------------------------
 
 
@@ -405,17 +455,11 @@ class PublicPageCacheMiddleware:
     def _expiry(self, started: datetime) -> float | None:
         """When a page rendered now stops being valid: next scheduled publication, midnight, or max age."""
         try:
-            scheduled = next_publication_after(started)
+            return page_expiry(started)
         except DatabaseErrors:
             return (
                 None  # the database is unreachable: the view meets the same outage and answers for it (503)
             )
-        local = timezone.localtime(started)
-        midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-        candidates = [started + timedelta(seconds=settings.PAGE_CACHE_SECONDS), midnight]
-        if scheduled is not None:
-            candidates.append(scheduled)
-        return min(candidates).timestamp()
 
     def _render_and_store(self, request, cache, key: str, generation: str, local_copy: bool):
         # Order matters: the generation was read before this, the schedule is read now, the page after.

@@ -35,7 +35,6 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import OperationalError, connection, models, transaction
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 jieba.setLogLevel(60)
@@ -48,6 +47,8 @@ PAGE_SIZE = 20
 # PostgreSQL cancels a search statement that runs longer than settings.SEARCH_TIMEOUT_MS (the page then says
 # the search was too broad).
 DEFAULT_TIMEOUT_MS = 3000
+# A search lists at most settings.SEARCH_MAX_RESULTS matches: the newest, ranked (see result_window).
+DEFAULT_MAX_RESULTS = 200
 
 # Han (with extensions and compatibility ideographs), kana and hangul: scripts written without spaces.
 _CJK = (
@@ -355,26 +356,49 @@ def search_queryset(
     return _fallback_search(qs, query, order)
 
 
-def _postgres_search(qs, query: SearchQuery, order: str):
-    table = qs.model._meta.db_table
-    vector = f'"{table}"."search_vector"'
-    matches = RawSQL(
-        f"{vector} @@ to_tsquery('simple'::regconfig, %s)",
-        (query.match_tsquery(),),
-        output_field=models.BooleanField(),
+class _VectorSQL(models.Expression):
+    """SQL over the article table's `search_vector` column (not a model field: see migration 0002), written
+    against whatever alias the table has in the query, so it is right inside a subquery too (where the table is
+    U0), as RawSQL naming "articles_article" would not be."""
+
+    def __init__(self, template: str, params: tuple, output_field):
+        super().__init__(output_field=output_field)
+        self.template, self.params = template, params
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return self.template.format(vector=f"{alias}.search_vector"), self.params
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self.template!r}, {self.params!r})"
+
+
+def _matches(query: SearchQuery):
+    return _VectorSQL(
+        "{vector} @@ to_tsquery('simple'::regconfig, %s)", (query.match_tsquery(),), models.BooleanField()
     )
-    qs = qs.filter(matches)
+
+
+def _postgres_search(qs, query: SearchQuery, order: str):
+    qs = qs.filter(_matches(query))
     if order == "date":
         return qs.order_by("-published_at", "-id")
-    # Cover density over what must match, plus a bonus for whole phrases and real words; normalization 1
-    # (divide by 1 + log(length)) keeps long articles from winning by length alone.
-    rank = RawSQL(
-        f"ts_rank_cd({vector}, to_tsquery('simple'::regconfig, %s), 1)"
-        f" + 0.5 * ts_rank_cd({vector}, to_tsquery('simple'::regconfig, %s), 1)",
+    return qs.annotate(search_rank=_rank(query)).order_by("-search_rank", "-published_at", "-id")
+
+
+def _rank(query: SearchQuery):
+    """How well an article matches: on PostgreSQL cover density over what must match, plus a bonus for whole
+    phrases and real words, with normalization 1 (divide by 1 + log(length)) so that long articles do not win
+    by length alone; elsewhere 1 for a title that holds the first term."""
+    if not is_postgres():
+        title_hits = [When(title__icontains=t.text, then=Value(1)) for t in query.terms[:1]]
+        return Case(*title_hits, default=Value(0), output_field=IntegerField())
+    return _VectorSQL(
+        "ts_rank_cd({vector}, to_tsquery('simple'::regconfig, %s), 1)"
+        " + 0.5 * ts_rank_cd({vector}, to_tsquery('simple'::regconfig, %s), 1)",
         (query.match_tsquery(), query.rank_tsquery()),
-        output_field=models.FloatField(),
+        models.FloatField(),
     )
-    return qs.annotate(search_rank=rank).order_by("-search_rank", "-published_at", "-id")
 
 
 def _fallback_pattern(term: Term) -> str:
@@ -402,9 +426,7 @@ def _fallback_search(qs, query: SearchQuery, order: str):
             qs = qs.filter(_token_q(_fallback_pattern(term)))
     if order == "date":
         return qs.order_by("-published_at", "-id")
-    title_hits = [When(title__icontains=t.text, then=Value(1)) for t in query.terms[:1]]
-    qs = qs.annotate(search_rank=Case(*title_hits, default=Value(0), output_field=IntegerField()))
-    return qs.order_by(F("search_rank").desc(), "-published_at", "-id")
+    return qs.annotate(search_rank=_rank(query)).order_by(F("search_rank").desc(), "-published_at", "-id")
 
 
 # --- results ------------------------------------------------------------------------------------------------
@@ -416,6 +438,9 @@ class SearchResults:
     page: Page | None
     count: int = 0
     timed_out: bool = False
+    # More articles match than a search lists (`limit`): these are the newest `limit` of them.
+    capped: bool = False
+    limit: int = 0
 
     @property
     def articles(self) -> list:
@@ -439,35 +464,77 @@ def _is_timeout(exc: Exception) -> bool:
     return getattr(exc.__cause__, "pgcode", None) == "57014"  # query_canceled
 
 
+def max_results() -> int:
+    return max(1, int(getattr(settings, "SEARCH_MAX_RESULTS", DEFAULT_MAX_RESULTS)))
+
+
+def result_window(
+    query: SearchQuery, *, limit: int, order: str = "relevance", **filters
+) -> tuple[list[int], bool]:
+    """The ids of the newest `limit` published articles matching `query` and the filters, in display order, and
+    whether more match than that.
+
+    Bounded whatever the archive's size: the matches are taken newest first (the status and publication-time
+    index walks back from now, or the search index finds a rare term's few matches) and only these are ranked,
+    so a word in 90 % of the archive costs what a word in 1 % does. Relevance is ranking within that window; a
+    reader reaches older matches by narrowing the dates (the page says so when the window is full).
+    """
+    qs = search_queryset(query, order="date", **filters)
+    if qs.query.is_empty():
+        return [], False
+    newest = qs.values("pk")[: limit + 1]  # one more than shown: is there more?
+    if order == "date" or not query:
+        ids = list(newest.values_list("pk", flat=True))
+        return ids[:limit], len(ids) > limit
+    rows = list(
+        _published()
+        .filter(pk__in=newest)  # one statement: PostgreSQL ranks only the window's rows
+        .order_by()
+        .annotate(search_rank=_rank(query))
+        .values_list("pk", "published_at", "search_rank")
+    )
+    rows.sort(key=lambda row: (row[1], row[0]), reverse=True)
+    capped = len(rows) > limit
+    # Best first; equal ranks newest first.
+    ranked = sorted(rows[:limit], key=lambda row: (row[2], row[1], row[0]), reverse=True)
+    return [pk for pk, _published_at, _rank_value in ranked], capped
+
+
 def run_search(query, *, page_number=1, page_size: int = PAGE_SIZE, **filters) -> SearchResults:
     """One page of results with section, placement and bylines loaded, in a fixed number of queries.
 
-    On PostgreSQL the statements run under SEARCH_TIMEOUT_MS: a search that would take longer comes back with
-    `timed_out` set instead of holding a worker.
+    At most `SEARCH_MAX_RESULTS` matches are listed (see `result_window`). On PostgreSQL the statements run
+    under SEARCH_TIMEOUT_MS: a search that would take longer comes back with `timed_out` set instead of
+    holding a worker.
     """
     from .models import Byline
 
     if not isinstance(query, SearchQuery):
         query = parse_query(query)
-    qs = (
-        search_queryset(query, **filters)
-        .select_related("section", "issue", "page")
-        .prefetch_related(
-            models.Prefetch(
-                "bylines", queryset=Byline.objects.select_related("author").order_by("order", "id")
-            )
-        )
-        .defer("search_text")
-    )
-    if qs.query.is_empty():
-        return SearchResults(query=query, page=None)
-    paginator = Paginator(qs, page_size)
+    limit = max_results()
+    order = filters.pop("order", "relevance")
+    if search_queryset(query, **filters).query.is_empty():
+        return SearchResults(query=query, page=None, limit=limit)
     try:
         with _time_limit():
-            page = paginator.get_page(page_number)
-            page.object_list = list(page.object_list)
+            ids, capped = result_window(query, limit=limit, order=order, **filters)
+            page = Paginator(ids, page_size).get_page(page_number)
+            shown = (
+                _published()
+                .filter(pk__in=list(page.object_list))
+                .select_related("section", "issue", "page")
+                .prefetch_related(
+                    models.Prefetch(
+                        "bylines", queryset=Byline.objects.select_related("author").order_by("order", "id")
+                    )
+                )
+                .defer("search_text")
+                .in_bulk()
+            )
     except OperationalError as exc:
         if not _is_timeout(exc):
             raise
-        return SearchResults(query=query, page=None, timed_out=True)
-    return SearchResults(query=query, page=page, count=paginator.count)
+        return SearchResults(query=query, page=None, timed_out=True, limit=limit)
+    # In the window's order; an article withdrawn between the two statements is simply left out.
+    page.object_list = [shown[pk] for pk in page.object_list if pk in shown]
+    return SearchResults(query=query, page=page, count=len(ids), capped=capped, limit=limit)

@@ -158,9 +158,18 @@ def search_page(request):
     filters = form.filters()
     query = search.parse_query(form.data.get("q", ""))
     results = search.run_search(query, page_number=request.GET.get("page") or 1, **filters)
+    params = request.GET.copy()
+    params.pop("page", None)
+    filter_urls = {}  # author slug -> this search, only by that author (from page 1)
     for article in results.articles:
         article.search_title = highlight_all(article.title, query)
         article.search_snippet = snippet(article, query)
+        for byline in article.bylines.all():
+            slug = byline.author.slug
+            if slug not in filter_urls:
+                params["author"] = slug
+                filter_urls[slug] = "?" + params.urlencode()
+            byline.filter_url = filter_urls[slug]
     has_filters = any(filters[name] is not None for name in ("section", "author", "date_from", "date_to"))
     context = {
         "form": form,

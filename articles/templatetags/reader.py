@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from articles.cache import shared_fragment
 from articles.models import Article, Section
 
 register = template.Library()
@@ -27,13 +28,19 @@ def with_dateline(body: str, dateline: str):
     return mark_safe(f'<p class="dateline-alone">{mark}</p>{body}')  # noqa: S308 - as above
 
 
-@register.inclusion_tag("partials/section_nav.html")
-def section_nav(current=None):
-    """The sections (栏目) that have published articles, for the site navigation: one query."""
+def navigation_sections() -> list[dict]:
+    """The sections (栏目) that have published articles, in order, with their URLs: one query."""
     sections = Section.objects.filter(
         Exists(Article.objects.published().filter(section=OuterRef("pk")))
     ).order_by("order", "name")
-    return {"sections": list(sections), "current": current}
+    return [{"pk": s.pk, "name": s.name, "url": s.get_absolute_url()} for s in sections]
+
+
+@register.inclusion_tag("partials/section_nav.html")
+def section_nav(current=None):
+    """The site navigation's sections, shared by every page: kept as a fragment (articles/cache.py), so a
+    page reuses it and costs no query for it until public content changes."""
+    return {"sections": shared_fragment("section-nav", navigation_sections), "current": current}
 
 
 @register.simple_tag

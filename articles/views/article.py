@@ -4,8 +4,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Value, prefetch_related_objects
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from taggit.models import TaggedItem
@@ -17,6 +16,8 @@ from ..models import Article, ArticleEvent, ArticleOrganization, Byline, Event
 RELATED_COUNT = 5
 # Related articles are chosen among the newest articles of each shared tag, organization and event.
 RELATED_PER_LINK = 50
+# What a link to another article shows: its title and date (and its id for the URL).
+LINK_FIELDS = ("id", "title", "published_at")
 
 # What the article page shows beyond the article row. Prefetches are skipped for whatever the caller already
 # loaded, so a preview view may pass an article fetched any way it likes.
@@ -34,6 +35,7 @@ def article_queryset():
         Article.objects.published()
         .select_related("issue", "page", "section")
         .prefetch_related(*ARTICLE_PREFETCHES)
+        .defer("search_text")  # the index's text: kilobytes per row that the page never shows
     )
 
 
@@ -63,55 +65,56 @@ def byline_groups(bylines) -> list[BylineGroup]:
 def related_articles(article, limit: int = RELATED_COUNT) -> list:
     """Published articles sharing tags, organizations or events with `article`, most shared first.
 
-    One query, bounded whatever the archive's size: the candidates are the newest RELATED_PER_LINK articles
-    of each shared tag, organization and event (a UNION of index range scans; see migration
-    0003_bench_indexes), scored by how many links they share. Scoring every article that shares a popular tag
-    costs seconds at 100,000 articles.
+    Two queries, bounded whatever the archive's size. The first (SQL written out here, so that no ORM
+    compilation is paid on every article page) takes as candidates the newest RELATED_PER_LINK articles of
+    each shared tag, organization and event (a UNION of index range scans; see migration 0003_bench_indexes)
+    and scores each by how many of the article's links it has (a correlated count by index per candidate).
+    The second keeps the candidates that `published()` lets the public see. Scoring every article that
+    shares a popular tag costs seconds at 100,000 articles.
     """
     tag_ids = [tag.pk for tag in article.tags.all()]
     organization_ids = [organization.pk for organization in article.organizations.all()]
     event_ids = [event.pk for event in article.events.all()]
-    article_type = ContentType.objects.get_for_model(Article)
-    links = [(TaggedItem.objects.filter(content_type=article_type, tag_id=pk), "object_id") for pk in tag_ids]
-    links += [
-        (ArticleOrganization.objects.filter(organization_id=pk), "article_id") for pk in organization_ids
-    ]
-    links += [(ArticleEvent.objects.filter(event_id=pk), "article_id") for pk in event_ids]
-    if not links:
+    if not (tag_ids or organization_ids or event_ids):
         return []
-    newest = [
-        link.order_by(f"-{column}").values_list(column, flat=True)[:RELATED_PER_LINK]
-        for link, column in links
-    ]
-    if connection.features.supports_slicing_ordering_in_compound:  # PostgreSQL: one UNION ALL
-        candidates = Q(pk__in=newest[0].union(*newest[1:], all=True))
-    else:  # SQLite takes no LIMIT inside a UNION: one subquery per link
-        candidates = Q()
-        for subquery in newest:
-            candidates |= Q(pk__in=subquery)
-    # A candidate's score: how many of the article's links it shares, counted among the candidate's own links
-    # (a correlated count by index per candidate; a join of all link tables multiplies rows, and EXISTS lets
-    # PostgreSQL hash every article of a popular tag).
-    score = Value(0)
-    for model, column, link_column, ids in (
-        (TaggedItem, "object_id", "tag_id", tag_ids),
-        (ArticleOrganization, "article_id", "organization_id", organization_ids),
-        (ArticleEvent, "article_id", "event_id", event_ids),
-    ):
-        if ids:
-            own = model.objects.filter(**{column: OuterRef("pk"), f"{link_column}__in": ids})
-            if model is TaggedItem:
-                own = own.filter(content_type=article_type)
-            counted = own.order_by().values(column).annotate(n=Count("pk")).values("n")
-            score = score + Coalesce(Subquery(counted), 0)
-    return list(
-        Article.objects.published()
-        .filter(candidates)
-        .exclude(pk=article.pk)
-        .select_related("section")
-        .annotate(shared=score)
-        .order_by("-shared", "-published_at", "-id")[:limit]
+    article_type = ContentType.objects.get_for_model(Article).pk
+    links = (  # (table, the article column, the entity column, extra condition, its params, entity ids)
+        (TaggedItem._meta.db_table, "object_id", "tag_id", "content_type_id = %s", [article_type], tag_ids),
+        (ArticleOrganization._meta.db_table, "article_id", "organization_id", "", [], organization_ids),
+        (ArticleEvent._meta.db_table, "article_id", "event_id", "", [], event_ids),
     )
+    candidates, candidate_params, scores, score_params = [], [], [], []
+    for table, column, link_column, extra, extra_params, ids in links:
+        if not ids:
+            continue
+        condition = f"{extra} AND " if extra else ""
+        for pk in ids:
+            candidates.append(
+                f"SELECT id FROM (SELECT {column} AS id FROM {table} WHERE {condition}{link_column} = %s"
+                f" ORDER BY {column} DESC LIMIT %s) AS link{len(candidates)}"
+            )
+            candidate_params += [*extra_params, pk, RELATED_PER_LINK]
+        placeholders = ", ".join(["%s"] * len(ids))
+        scores.append(
+            f"(SELECT COUNT(*) FROM {table} WHERE {condition}{column} = candidate.id"
+            f" AND {link_column} IN ({placeholders}))"
+        )
+        score_params += [*extra_params, *ids]
+    sql = (
+        f"SELECT candidate.id, {' + '.join(scores)} FROM ({' UNION '.join(candidates)}) AS candidate"
+        " WHERE candidate.id <> %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*score_params, *candidate_params, article.pk])
+        shared = dict(cursor.fetchall())
+    rows = Article.objects.published().filter(pk__in=list(shared)).values_list(*LINK_FIELDS)
+    best = sorted(rows, key=lambda row: (shared[row[0]], row[2], row[0]), reverse=True)[:limit]
+    related = []
+    for pk, title, published_at in best:  # what a link shows, without loading whole rows
+        item = Article(id=pk, title=title, published_at=published_at)
+        item.shared = shared[pk]
+        related.append(item)
+    return related
 
 
 def neighbours(article):
@@ -120,14 +123,21 @@ def neighbours(article):
     On the same printed page (版) by position; for an issue article not placed on a page, among the issue's
     other unplaced articles; for web-only news, among web-only news by publication time.
     """
-    public = Article.objects.published().exclude(pk=article.pk).select_related("page")
-    if article.page_id:
-        return _by_key(public.filter(page_id=article.page_id), "position", article.position, article.pk)
-    if article.issue_id:
-        same = public.filter(issue_id=article.issue_id, page__isnull=True)
-        return _by_key(same, "position", article.position, article.pk)
+    public = Article.objects.published().only(*LINK_FIELDS, "position")
+    if article.page_id or article.issue_id:
+        # A page (or an issue's unplaced articles) holds a handful: one query for all of them, in reading order.
+        if article.page_id:
+            same = public.filter(page_id=article.page_id)
+        else:
+            same = public.filter(issue_id=article.issue_id, page__isnull=True)
+        order = [a for a in same.order_by("position", "id") if a.pk != article.pk]
+        key = (article.position, article.pk)
+        before = [a for a in order if (a.position, a.pk) < key]
+        after = [a for a in order if (a.position, a.pk) > key]
+        return (before[-1] if before else None), (after[0] if after else None)
     published_at = article.published_at or timezone.now()
-    return _by_key(public.filter(issue__isnull=True), "published_at", published_at, article.pk)
+    web_only = public.exclude(pk=article.pk).filter(issue__isnull=True)
+    return _by_key(web_only, "published_at", published_at, article.pk)
 
 
 def _by_key(queryset, key: str, value, pk):

@@ -97,17 +97,20 @@ def build(size: str) -> dict:
 ARTICLE_LINK = 'href="/articles/'
 PAGES = {
     # name: (url, queries, what the page lists, how many of it the large archive shows at least).
-    # Every count includes one query for the section navigation in the header.
-    "home": (lambda d: "/", 7, ARTICLE_LINK, 12),
-    "issue archive": (lambda d: reverse("articles:issues"), 3, 'href="/issues/', 5),
-    "issue": (lambda d: d["issue"].get_absolute_url(), 6, ARTICLE_LINK, 12),
-    "article": (lambda d: d["article"].get_absolute_url(), 9, 'href="/tags/', 3),
-    "author": (lambda d: d["author"].get_absolute_url(), 6, ARTICLE_LINK, 20),
-    "organization": (lambda d: d["organization"].get_absolute_url(), 8, ARTICLE_LINK, 20),
-    "event": (lambda d: d["event"].get_absolute_url(), 6, ARTICLE_LINK, 20),
-    "tag": (lambda d: reverse("articles:tag", args=[d["tag"]]), 5, ARTICLE_LINK, 20),
-    "section": (lambda d: d["section"].get_absolute_url(), 5, ARTICLE_LINK, 20),
+    # Counted with the fragments every page shares (the section navigation) already cached; the first page
+    # after a change to public content pays FRAGMENT_MISS_QUERIES more.
+    "home": (lambda d: "/", 6, ARTICLE_LINK, 12),
+    "issue archive": (lambda d: reverse("articles:issues"), 2, 'href="/issues/', 5),
+    "issue": (lambda d: d["issue"].get_absolute_url(), 5, ARTICLE_LINK, 12),
+    "article": (lambda d: d["article"].get_absolute_url(), 8, 'href="/tags/', 3),
+    "author": (lambda d: d["author"].get_absolute_url(), 5, ARTICLE_LINK, 20),
+    "organization": (lambda d: d["organization"].get_absolute_url(), 7, ARTICLE_LINK, 20),
+    "event": (lambda d: d["event"].get_absolute_url(), 5, ARTICLE_LINK, 20),
+    "tag": (lambda d: reverse("articles:tag", args=[d["tag"]]), 4, ARTICLE_LINK, 20),
+    "section": (lambda d: d["section"].get_absolute_url(), 4, ARTICLE_LINK, 20),
 }
+# The section navigation's query, and the time of the next scheduled publication (when the fragment expires).
+FRAGMENT_MISS_QUERIES = 2
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -118,6 +121,8 @@ def test_query_counts_are_constant(client, django_assert_num_queries, size):
     for name, (url, expected, marker, large_minimum) in PAGES.items():
         cache.clear()
         try:
+            with django_assert_num_queries(expected + FRAGMENT_MISS_QUERIES):
+                client.get(url(data))  # the first page after a change renders the shared fragments too
             with django_assert_num_queries(expected):
                 response = client.get(url(data))
         except pytest.fail.Exception as exc:

@@ -417,10 +417,77 @@ def test_the_page_costs_the_same_queries_for_few_and_many_results(client, django
 
 def test_results_cost_three_queries(client):
     ArticleFactory(title="碳中和路线图发布", authors=[AuthorFactory()])
+    client.get(reverse("search"))  # the header's shared fragments, as any earlier page leaves them
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("search"), {"q": "碳中和"})
     first_table = [re.match(r'SELECT .*? FROM "(\w+)"', q["sql"]) for q in queries]
     on_articles = [
         m.group(1) for m in first_table if m and m.group(1) in {"articles_article", "articles_byline"}
     ]
-    assert len(on_articles) == 3, on_articles  # the count, the page, the bylines with their authors
+    assert len(on_articles) == 3, on_articles  # the ranked window, the page, the bylines with their authors
+
+
+# --- a bounded window: the newest SEARCH_MAX_RESULTS matches, ranked ----------------------------------------
+
+
+@pytest.fixture
+def django_settings(request):
+    """pytest-django's `settings` (the name is hypothesis's in this module)."""
+    return request.getfixturevalue("settings")
+
+
+def _dated(title, days_ago, body="<p>青岚省科技工作者日常稿件。</p>"):
+    return ArticleFactory(
+        title=title,
+        body=body,
+        status="published",
+        published_at=timezone.now() - datetime.timedelta(days=days_ago),
+    )
+
+
+def test_a_broad_search_lists_the_newest_matches_and_says_so(client, django_settings):
+    django_settings.SEARCH_MAX_RESULTS = 3
+    older = [_dated(f"碳中和往期报道{n}", 200 + n) for n in range(2)]
+    newest = [_dated(f"碳中和最新进展{n}", 1 + n) for n in range(3)]
+    response = client.get(reverse("search"), {"q": "碳中和"})
+    results = response.context["results"]
+    assert results.capped and results.count == 3
+    assert {a.pk for a in results.articles} == {a.pk for a in newest}
+    assert "超过 3 篇" in response.content.decode()
+
+    cutoff = (timezone.localdate() - datetime.timedelta(days=100)).isoformat()
+    response = client.get(reverse("search"), {"q": "碳中和", "to": cutoff})
+    results = response.context["results"]
+    assert not results.capped and results.count == 2
+    assert {a.pk for a in results.articles} == {a.pk for a in older}
+    assert "超过" not in response.content.decode()
+
+
+def test_exactly_the_window_is_not_called_more(client, django_settings):
+    django_settings.SEARCH_MAX_RESULTS = 3
+    for n in range(3):
+        _dated(f"碳中和最新进展{n}", 1 + n)
+    results = client.get(reverse("search"), {"q": "碳中和"}).context["results"]
+    assert results.count == 3 and not results.capped
+
+
+def test_within_the_window_the_best_match_comes_first(client, django_settings):
+    django_settings.SEARCH_MAX_RESULTS = 3
+    _dated("往年的碳中和专题", 400)  # older than the window: not listed, however good a match
+    body_only = [_dated(f"青岚省科技要闻{n}", 1 + n, "<p>文中提到碳中和目标。</p>") for n in range(2)]
+    in_title = _dated("碳中和路线图发布", 5)
+    results = client.get(reverse("search"), {"q": "碳中和"}).context["results"]
+    assert [a.pk for a in results.articles] == [in_title.pk, body_only[0].pk, body_only[1].pk]
+    by_date = client.get(reverse("search"), {"q": "碳中和", "sort": "date"}).context["results"]
+    assert [a.pk for a in by_date.articles] == [body_only[0].pk, body_only[1].pk, in_title.pk]
+
+
+def test_the_window_pages_like_any_listing(client, django_settings):
+    django_settings.SEARCH_MAX_RESULTS = 25
+    for n in range(30):
+        _dated(f"碳中和案例{n}", 1 + n)
+    first = client.get(reverse("search"), {"q": "碳中和"}).context["results"]
+    second = client.get(reverse("search"), {"q": "碳中和", "page": 2}).context["results"]
+    assert first.capped and first.count == 25
+    assert len(first.articles) == 20 and len(second.articles) == 5
+    assert not {a.pk for a in first.articles} & {a.pk for a in second.articles}

@@ -1,0 +1,116 @@
+"""The fragments every public page repeats (the section navigation) are cached, even with the page cache off,
+and are exactly as fresh as whole pages: a change to public content or the next scheduled publication ends them.
+"""
+
+import datetime
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import workflow
+from articles.cache import shared_fragment
+from articles.templatetags import reader
+from tests.factories import ArticleFactory, SectionFactory, editor
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _pages_uncached(settings):
+    """Every request renders its page: what is measured here is the fragment alone."""
+    settings.PAGE_CACHE = False
+    settings.FRAGMENT_CACHE = True
+
+
+def nav(client) -> str:
+    html = client.get(reverse("articles:home")).content.decode()
+    return html[html.index('<nav class="masthead__nav"') : html.index("</nav>", html.index("masthead__nav"))]
+
+
+def navigation_queries(client) -> list[str]:
+    """The queries a page ran for the section navigation (none when the fragment was cached)."""
+    real = reader.navigation_sections
+    sql = []
+
+    def counted():
+        with CaptureQueriesContext(connection) as queries:
+            value = real()
+        sql.extend(q["sql"] for q in queries)
+        return value
+
+    with mock.patch.object(reader, "navigation_sections", counted):
+        assert client.get(reverse("search")).status_code == 200
+    return sql
+
+
+def test_the_navigation_is_rendered_once_then_reused(client):
+    ArticleFactory(published=True, section=SectionFactory(name="科技前沿"))
+    assert len(navigation_queries(client)) == 1
+    assert navigation_queries(client) == []  # the next page reuses it
+    assert "科技前沿" in nav(client)
+
+
+def test_a_new_section_shows_at_once(client):
+    ArticleFactory(published=True, section=SectionFactory(name="科技前沿"))
+    assert "科普天地" not in nav(client)
+    ArticleFactory(published=True, section=SectionFactory(name="科普天地"))
+    assert "科普天地" in nav(client)
+
+
+def test_a_withdrawn_article_takes_its_section_away_at_once(client):
+    ArticleFactory(published=True, section=SectionFactory(name="科技前沿"))
+    only = ArticleFactory(published=True, section=SectionFactory(name="院士访谈"))
+    assert "院士访谈" in nav(client)
+    workflow.withdraw(only, editor(), comment="事实核查未通过")
+    assert "院士访谈" not in nav(client)
+
+
+def test_a_renamed_section_shows_at_once(client):
+    section = SectionFactory(name="科技前沿")
+    ArticleFactory(published=True, section=section)
+    assert "科技前沿" in nav(client)
+    section.name = "前沿科技"
+    section.save()
+    assert "前沿科技" in nav(client) and "科技前沿" not in nav(client)
+
+
+def test_a_scheduled_article_brings_its_section_on_time(client):
+    ArticleFactory(published=True, section=SectionFactory(name="科技前沿"))
+    start = timezone.now()
+    goes_public = start + datetime.timedelta(minutes=5)
+    ArticleFactory(status="published", published_at=goes_public, section=SectionFactory(name="深空探测"))
+    with mock.patch("django.utils.timezone.now", return_value=start) as now:
+        assert "深空探测" not in nav(client)
+        now.return_value = goes_public - datetime.timedelta(seconds=1)
+        assert navigation_queries(client) == []  # still the cached fragment
+        assert "深空探测" not in nav(client)
+        now.return_value = goes_public + datetime.timedelta(seconds=1)
+        assert "深空探测" in nav(client)
+
+
+def test_the_language_is_part_of_the_key(client):
+    """A fragment may hold translated text: one language's copy is never served in another."""
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert shared_fragment("probe", compute) == 1
+        assert shared_fragment("probe", compute) == 1
+    with translation.override("en"):
+        assert shared_fragment("probe", compute) == 2
+
+
+def test_switched_off_it_computes_every_time(client, settings):
+    settings.FRAGMENT_CACHE = False
+    ArticleFactory(published=True, section=SectionFactory(name="科技前沿"))
+    assert len(navigation_queries(client)) == 1
+    assert len(navigation_queries(client)) == 1
