@@ -11,6 +11,14 @@ def published_q(now=None, prefix: str = "") -> Q:
     return Q(**{f"{prefix}status": "published", f"{prefix}published_at__lte": now})
 
 
+def published_sql(alias: str, now=None) -> tuple[str, list]:
+    """The same rule as SQL, for the few hand-written queries on hot paths: a condition on the article table
+    as `alias` names it, and its parameters. tests/reader/test_visibility.py holds it equal to published_q
+    for every state and time."""
+    now = now or timezone.now()
+    return f"{alias}.status = %s AND {alias}.published_at <= %s", ["published", now]
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
         """Everything the public may see now: published, and its time has come (scheduling is decided here)."""

@@ -1,17 +1,19 @@
 """The article page, shared by the public view and the editors' preview (`render_article`)."""
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from taggit.models import TaggedItem
+from taggit.models import Tag, TaggedItem
 
-from people.models import Organization
+from people.models import Author, Organization
 
 from ..models import Article, ArticleEvent, ArticleOrganization, Byline, Event
+from ..querysets import published_sql
 
 RELATED_COUNT = 5
 # Related articles are chosen among the newest articles of each shared tag, organization and event.
@@ -19,22 +21,17 @@ RELATED_PER_LINK = 50
 # What a link to another article shows: its title and date (and its id for the URL).
 LINK_FIELDS = ("id", "title", "published_at")
 
-# What the article page shows beyond the article row. Prefetches are skipped for whatever the caller already
-# loaded, so a preview view may pass an article fetched any way it likes.
-ARTICLE_PREFETCHES = (
-    Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("order", "id")),
-    "tags",
-    Prefetch("organizations", queryset=Organization.objects.order_by("name")),
-    Prefetch("events", queryset=Event.objects.order_by("start_date", "name")),
-)
+# What the article page shows beyond the article row, loaded by `load_links` in one query; then
+# `article.bylines.all()`, `.tags.all()`, `.organizations.all()` and `.events.all()` cost nothing. A caller that
+# prefetched all four already (in any way) is not asked again.
+LINK_NAMES = ("bylines", "tags", "organizations", "events")
 
 
 def article_queryset():
-    """Published articles with everything the article page shows, in a fixed number of queries."""
+    """Published articles with the placement and section the article page shows (one query)."""
     return (
         Article.objects.published()
         .select_related("issue", "page", "section")
-        .prefetch_related(*ARTICLE_PREFETCHES)
         .defer("search_text")  # the index's text: kilobytes per row that the page never shows
     )
 
@@ -42,6 +39,89 @@ def article_queryset():
 def article_detail(request, pk):
     article = get_object_or_404(article_queryset(), pk=pk)
     return render_article(request, article)
+
+
+_LINKS_SQL = """
+SELECT 1 AS kind, b.id, b.role, b."order" AS number, CAST(NULL AS DATE) AS day, '' AS sort_name,
+       a.id AS author_id, a.name, a.slug
+  FROM {byline} b JOIN {author} a ON a.id = b.author_id WHERE b.article_id = %s
+UNION ALL
+SELECT 2, t.id, '', 0, NULL, '', NULL, t.name, t.slug
+  FROM {tag} t JOIN {tagged} i ON i.tag_id = t.id WHERE i.content_type_id = %s AND i.object_id = %s
+UNION ALL
+SELECT 3, o.id, '', 0, NULL, o.name, NULL, o.name, o.slug
+  FROM {organization} o JOIN {article_organization} l ON l.organization_id = o.id WHERE l.article_id = %s
+UNION ALL
+SELECT 4, e.id, '', 0, e.start_date, e.name, NULL, e.name, e.slug
+  FROM {event} e JOIN {article_event} l ON l.event_id = e.id WHERE l.article_id = %s
+ORDER BY 1, 4, 5, 6, 2
+"""
+
+
+def _links_sql() -> str:
+    return _LINKS_SQL.format(
+        byline=Byline._meta.db_table,
+        author=Author._meta.db_table,
+        tag=Tag._meta.db_table,
+        tagged=TaggedItem._meta.db_table,
+        organization=Organization._meta.db_table,
+        article_organization=ArticleOrganization._meta.db_table,
+        event=Event._meta.db_table,
+        article_event=ArticleEvent._meta.db_table,
+    )
+
+
+def _loaded(model, **values):
+    """An instance of `model` with these fields loaded; any other field is deferred (loaded if ever read), so a
+    template that starts showing more gets the right value, never a default."""
+    return model.from_db(connection.alias, list(values), list(values.values()))
+
+
+def _prefetched(article, name: str, model, objects: list) -> None:
+    """Install `objects` as what `article.<name>.all()` returns, as prefetch_related would."""
+    queryset = model._base_manager.all()
+    queryset._result_cache = objects
+    queryset._prefetch_done = True
+    article._prefetched_objects_cache[name] = queryset
+
+
+def load_links(article) -> None:
+    """Bylines with their authors, tags, organizations and events of `article` in one query, in the order the
+    page shows them (bylines by position, organizations by name, events by date then name), installed as
+    prefetched. Nothing here decides visibility: these are the links of an article already allowed on screen."""
+    if not hasattr(article, "_prefetched_objects_cache"):
+        article._prefetched_objects_cache = {}
+    if all(name in article._prefetched_objects_cache for name in LINK_NAMES):
+        return
+    article_type = ContentType.objects.get_for_model(Article).pk
+    with connection.cursor() as cursor:
+        cursor.execute(_links_sql(), [article.pk, article_type, article.pk, article.pk, article.pk])
+        rows = cursor.fetchall()
+    found = {1: [], 2: [], 3: [], 4: []}
+    for kind, pk, role, number, day, _sort_name, author_id, name, slug in rows:
+        if kind == 1:
+            byline = _loaded(
+                Byline, id=pk, article_id=article.pk, author_id=author_id, role=role, order=number
+            )
+            byline.author = _loaded(Author, id=author_id, name=name, slug=slug)
+            found[1].append(byline)
+        elif kind == 2:
+            found[2].append(_loaded(Tag, id=pk, name=name, slug=slug))
+        elif kind == 3:
+            found[3].append(_loaded(Organization, id=pk, name=name, slug=slug))
+        else:
+            found[4].append(_loaded(Event, id=pk, name=name, slug=slug, start_date=_date(day)))
+    for (name, model), objects in zip(
+        [("bylines", Byline), ("tags", Tag), ("organizations", Organization), ("events", Event)],
+        found.values(),
+        strict=True,
+    ):
+        _prefetched(article, name, model, objects)
+
+
+def _date(value):
+    """A DATE column as SQLite returns it (text) or PostgreSQL (a date)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 @dataclass
@@ -63,14 +143,14 @@ def byline_groups(bylines) -> list[BylineGroup]:
 
 
 def related_articles(article, limit: int = RELATED_COUNT) -> list:
-    """Published articles sharing tags, organizations or events with `article`, most shared first.
+    """Published articles sharing tags, organizations or events with `article`, most shared first, then newest.
 
-    Two queries, bounded whatever the archive's size. The first (SQL written out here, so that no ORM
-    compilation is paid on every article page) takes as candidates the newest RELATED_PER_LINK articles of
-    each shared tag, organization and event (a UNION of index range scans; see migration 0003_bench_indexes)
-    and scores each by how many of the article's links it has (a correlated count by index per candidate).
-    The second keeps the candidates that `published()` lets the public see. Scoring every article that
-    shares a popular tag costs seconds at 100,000 articles.
+    One query, bounded whatever the archive's size, written out here (no ORM compilation on every article
+    page; visibility is `published_sql`, the same rule as `published()`). The candidates are the newest
+    RELATED_PER_LINK articles of each of the article's tags, organizations and events (a UNION ALL of index
+    range scans; see migration 0003_bench_indexes); a candidate's score is the number of those lists it is
+    in, the links it shares among recent articles. Scoring every article that shares a popular tag costs
+    seconds at 100,000 articles.
     """
     tag_ids = [tag.pk for tag in article.tags.all()]
     organization_ids = [organization.pk for organization in article.organizations.all()]
@@ -78,43 +158,35 @@ def related_articles(article, limit: int = RELATED_COUNT) -> list:
     if not (tag_ids or organization_ids or event_ids):
         return []
     article_type = ContentType.objects.get_for_model(Article).pk
-    links = (  # (table, the article column, the entity column, extra condition, its params, entity ids)
-        (TaggedItem._meta.db_table, "object_id", "tag_id", "content_type_id = %s", [article_type], tag_ids),
+    lists, params = [], []
+    for table, column, link_column, extra, extra_params, ids in (
+        (
+            TaggedItem._meta.db_table,
+            "object_id",
+            "tag_id",
+            "content_type_id = %s AND ",
+            [article_type],
+            tag_ids,
+        ),
         (ArticleOrganization._meta.db_table, "article_id", "organization_id", "", [], organization_ids),
         (ArticleEvent._meta.db_table, "article_id", "event_id", "", [], event_ids),
-    )
-    candidates, candidate_params, scores, score_params = [], [], [], []
-    for table, column, link_column, extra, extra_params, ids in links:
-        if not ids:
-            continue
-        condition = f"{extra} AND " if extra else ""
+    ):
         for pk in ids:
-            candidates.append(
-                f"SELECT id FROM (SELECT {column} AS id FROM {table} WHERE {condition}{link_column} = %s"
-                f" ORDER BY {column} DESC LIMIT %s) AS link{len(candidates)}"
+            lists.append(
+                f"SELECT id FROM (SELECT {column} AS id FROM {table} WHERE {extra}{link_column} = %s"
+                f" ORDER BY {column} DESC LIMIT %s) AS list{len(lists)}"
             )
-            candidate_params += [*extra_params, pk, RELATED_PER_LINK]
-        placeholders = ", ".join(["%s"] * len(ids))
-        scores.append(
-            f"(SELECT COUNT(*) FROM {table} WHERE {condition}{column} = candidate.id"
-            f" AND {link_column} IN ({placeholders}))"
-        )
-        score_params += [*extra_params, *ids]
+            params += [*extra_params, pk, RELATED_PER_LINK]
+    visible, visible_params = published_sql("a")
     sql = (
-        f"SELECT candidate.id, {' + '.join(scores)} FROM ({' UNION '.join(candidates)}) AS candidate"
-        " WHERE candidate.id <> %s"
+        f"SELECT a.id, a.title, a.published_at, candidate.shared FROM ("
+        f"SELECT id, COUNT(*) AS shared FROM ({' UNION ALL '.join(lists)}) AS listed"
+        f" WHERE id <> %s GROUP BY id) AS candidate JOIN {Article._meta.db_table} a ON a.id = candidate.id"
+        f" WHERE {visible} ORDER BY candidate.shared DESC, a.published_at DESC, a.id DESC LIMIT %s"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*score_params, *candidate_params, article.pk])
-        shared = dict(cursor.fetchall())
-    rows = Article.objects.published().filter(pk__in=list(shared)).values_list(*LINK_FIELDS)
-    best = sorted(rows, key=lambda row: (shared[row[0]], row[2], row[0]), reverse=True)[:limit]
-    related = []
-    for pk, title, published_at in best:  # what a link shows, without loading whole rows
-        item = Article(id=pk, title=title, published_at=published_at)
-        item.shared = shared[pk]
-        related.append(item)
-    return related
+    # raw(): the columns come back converted as the ORM converts them (SQLite keeps times as text); the
+    # instances have the other fields deferred, and `shared` as an attribute.
+    return list(Article.objects.raw(sql, [*params, article.pk, *visible_params, limit]))
 
 
 def neighbours(article):
@@ -156,7 +228,7 @@ def render_article(request, article, *, preview=False, extra_context=None):
     adds the preview banner and keeps search engines away. Related articles and previous/next only ever list
     published articles, whatever `article` is.
     """
-    prefetch_related_objects([article], *ARTICLE_PREFETCHES)
+    load_links(article)
     bylines = list(article.bylines.all())
     previous, following = neighbours(article)
     context = {

@@ -11,7 +11,7 @@ from django.test import RequestFactory
 
 from articles import seo
 from articles.models import Article, Byline
-from articles.views.article import article_queryset
+from articles.views.article import article_queryset, load_links
 
 from .factories import (
     ArticleFactory,
@@ -70,7 +70,10 @@ def render_meta(article) -> str:
 
 
 def load(article) -> Article:
-    return article_queryset().get(pk=article.pk)
+    """The article as the public page loads it: the row, then its links (load_links)."""
+    loaded = article_queryset().get(pk=article.pk)
+    load_links(loaded)
+    return loaded
 
 
 @pytest.fixture

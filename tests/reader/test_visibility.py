@@ -289,3 +289,33 @@ def test_author_with_bylines_in_other_roles_only_on_drafts(client, world):
     assert client.get(photographer.get_absolute_url()).status_code == 404
     response = client.get(world["author"].get_absolute_url())
     assert [r["role"] for r in response.context["roles"]] == ["reporter", "photographer"]
+
+
+# --- the rule as SQL (hot paths write their own statements) ---------------------------------------------------
+
+
+def test_the_rule_as_sql_is_the_rule(django_db_blocker):
+    """published_sql selects exactly what published() does, for every state, at several moments (the scheduled
+    article's time before, at and after its publication), and with an article published exactly now."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from articles.models import Article
+    from articles.querysets import published_sql
+
+    articles = {state: article_in_state(state) for state in STATES}
+    scheduled_at = articles["scheduled"].published_at
+    exact = article_in_state("published")
+    for now in (
+        timezone.now(),
+        scheduled_at - datetime.timedelta(seconds=1),
+        scheduled_at,
+        scheduled_at + datetime.timedelta(seconds=1),
+        exact.published_at,
+    ):
+        expected = set(Article.objects.published(now=now).values_list("pk", flat=True))
+        condition, params = published_sql("a", now=now)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT a.id FROM {Article._meta.db_table} a WHERE {condition}", params)
+            assert {pk for (pk,) in cursor.fetchall()} == expected, now
+    assert articles["published"].pk in expected and articles["draft"].pk not in expected

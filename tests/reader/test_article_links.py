@@ -1,0 +1,71 @@
+"""The article page loads its bylines, tags, organizations and events in one query (load_links): the same
+objects, in the same order, as the ORM's prefetches give, and any field it did not load is fetched when read,
+never a default."""
+
+import datetime
+
+import pytest
+
+from articles.models import ArticleEvent, ArticleOrganization, Byline
+from articles.views.article import article_queryset, load_links
+
+from .factories import ArticleFactory, AuthorFactory, EventFactory, OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def article():
+    item = ArticleFactory(title="青岚省科技馆新馆开放")
+    roles = [Byline.Role.REPORTER, Byline.Role.REPORTER, Byline.Role.CORRESPONDENT, Byline.Role.EDITOR]
+    # Positions out of creation order, and two bylines sharing a position (then by id).
+    for order, (name, role) in zip([2, 0, 1, 1], zip(["王启航", "林知远", "苏晴", "周远帆"], roles, strict=True)):
+        Byline.objects.create(article=item, author=AuthorFactory(name=name), role=role, order=order)
+    for name in ["青岚大学", "青岚省科学技术协会", "青岚省气象局"]:
+        ArticleOrganization.objects.create(article=item, organization=OrganizationFactory(name=name))
+    day = datetime.date(2026, 5, 18)
+    for name, start in [("科技活动周", day), ("科普讲解大赛", day - datetime.timedelta(days=30)), ("开放日", day)]:
+        event = EventFactory(name=name, start_date=start, end_date=start + datetime.timedelta(days=1))
+        ArticleEvent.objects.create(article=item, event=event)
+    item.tags.add("科学普及", "场馆建设")
+    return item
+
+
+def test_one_query_the_same_objects_in_the_same_order(article, django_assert_num_queries):
+    loaded = article_queryset().get(pk=article.pk)
+    with django_assert_num_queries(1):
+        load_links(loaded)
+    with django_assert_num_queries(0):
+        bylines = [(b.pk, b.role, b.order, b.author.pk, b.author.name) for b in loaded.bylines.all()]
+        tags = {(t.pk, t.name, t.slug) for t in loaded.tags.all()}
+        organizations = [(o.pk, o.name) for o in loaded.organizations.all()]
+        events = [(e.pk, e.name, e.start_date) for e in loaded.events.all()]
+
+    assert bylines == [
+        (b.pk, b.role, b.order, b.author.pk, b.author.name)
+        for b in Byline.objects.filter(article=article).select_related("author").order_by("order", "id")
+    ]
+    assert tags == {(t.pk, t.name, t.slug) for t in article.tags.all()}
+    assert organizations == [(o.pk, o.name) for o in article.organizations.order_by("name")]
+    assert events == [(e.pk, e.name, e.start_date) for e in article.events.order_by("start_date", "name")]
+    assert isinstance(events[0][2], datetime.date)
+
+
+def test_fields_it_did_not_load_are_read_not_invented(article):
+    parent = OrganizationFactory(name="青岚省人民政府")
+    organization = article.organizations.get(name="青岚大学")
+    organization.parent = parent
+    organization.save()
+    loaded = article_queryset().get(pk=article.pk)
+    load_links(loaded)
+    shown = next(o for o in loaded.organizations.all() if o.name == "青岚大学")
+    assert shown.parent_id == parent.pk  # deferred, then fetched; a default would be None
+
+
+def test_what_a_caller_prefetched_is_not_loaded_again(article, django_assert_num_queries):
+    from django.db.models import prefetch_related_objects
+
+    loaded = article_queryset().get(pk=article.pk)
+    prefetch_related_objects([loaded], "bylines__author", "tags", "organizations", "events")
+    with django_assert_num_queries(0):
+        load_links(loaded)
