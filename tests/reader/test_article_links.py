@@ -19,12 +19,17 @@ def article():
     item = ArticleFactory(title="青岚省科技馆新馆开放")
     roles = [Byline.Role.REPORTER, Byline.Role.REPORTER, Byline.Role.CORRESPONDENT, Byline.Role.EDITOR]
     # Positions out of creation order, and two bylines sharing a position (then by id).
-    for order, (name, role) in zip([2, 0, 1, 1], zip(["王启航", "林知远", "苏晴", "周远帆"], roles, strict=True)):
+    names = ["王启航", "林知远", "苏晴", "周远帆"]
+    for order, name, role in zip([2, 0, 1, 1], names, roles, strict=True):
         Byline.objects.create(article=item, author=AuthorFactory(name=name), role=role, order=order)
     for name in ["青岚大学", "青岚省科学技术协会", "青岚省气象局"]:
         ArticleOrganization.objects.create(article=item, organization=OrganizationFactory(name=name))
     day = datetime.date(2026, 5, 18)
-    for name, start in [("科技活动周", day), ("科普讲解大赛", day - datetime.timedelta(days=30)), ("开放日", day)]:
+    for name, start in [
+        ("科技活动周", day),
+        ("科普讲解大赛", day - datetime.timedelta(days=30)),
+        ("开放日", day),
+    ]:
         event = EventFactory(name=name, start_date=start, end_date=start + datetime.timedelta(days=1))
         ArticleEvent.objects.create(article=item, event=event)
     item.tags.add("科学普及", "场馆建设")
