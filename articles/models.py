@@ -7,10 +7,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
+from newsroom.urls_cache import cached_reverse
 from people.models import Author, Organization, unique_slug
 
 from .querysets import ArticleManager
@@ -45,7 +45,7 @@ class Section(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:section", args=[self.slug])
+        return cached_reverse("articles:section", self.slug)
 
 
 class Issue(models.Model):
@@ -69,7 +69,7 @@ class Issue(models.Model):
         return _("No. %(number)s (%(date)s)") % {"number": self.number, "date": self.date.isoformat()}
 
     def get_absolute_url(self):
-        return reverse("articles:issue", args=[self.number])
+        return cached_reverse("articles:issue", self.number)
 
 
 class IssuePage(models.Model):
@@ -102,7 +102,7 @@ class IssuePage(models.Model):
         return f"{label} {self.name}".strip()
 
     def get_absolute_url(self):
-        return reverse("articles:issue_page", args=[self.issue.number, self.number])
+        return cached_reverse("articles:issue_page", self.issue.number, self.number)
 
 
 class Event(models.Model):
@@ -138,7 +138,7 @@ class Event(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("articles:event", args=[self.slug])
+        return cached_reverse("articles:event", self.slug)
 
     def clean(self):
         if self.end_date and self.start_date and self.end_date < self.start_date:
@@ -268,7 +268,7 @@ class Article(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("articles:article", args=[self.pk])
+        return cached_reverse("articles:article", self.pk)
 
     def clean(self):
         errors = {}

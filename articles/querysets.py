@@ -1,6 +1,6 @@
 """Query methods for articles. `published()` is the one rule for what the public may see."""
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
@@ -15,8 +15,13 @@ def published_sql(alias: str, now=None) -> tuple[str, list]:
     """The same rule as SQL, for the few hand-written queries on hot paths: a condition on the article table
     as `alias` names it, and its parameters. tests/reader/test_visibility.py holds it equal to published_q
     for every state and time."""
-    now = now or timezone.now()
+    now = sql_datetime(now or timezone.now())
     return f"{alias}.status = %s AND {alias}.published_at <= %s", ["published", now]
+
+
+def sql_datetime(value):
+    """A datetime as the database stores it, for a parameter of hand-written SQL (SQLite compares text)."""
+    return connection.ops.adapt_datetimefield_value(value)
 
 
 class ArticleQuerySet(models.QuerySet):

@@ -4,11 +4,11 @@ import re
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from articles.uploads import validate_image_upload
+from newsroom.urls_cache import cached_reverse
 
 ALIAS_SEPARATORS = re.compile(r"[\n,，、;；]+")
 
@@ -68,7 +68,7 @@ class Organization(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("people:organization", args=[self.slug])
+        return cached_reverse("people:organization", self.slug)
 
     @property
     def alias_list(self) -> list[str]:
@@ -131,4 +131,4 @@ class Author(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("people:author", args=[self.slug])
+        return cached_reverse("people:author", self.slug)

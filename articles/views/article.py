@@ -5,7 +5,6 @@ from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from taggit.models import Tag, TaggedItem
@@ -13,7 +12,7 @@ from taggit.models import Tag, TaggedItem
 from people.models import Author, Organization
 
 from ..models import Article, ArticleEvent, ArticleOrganization, Byline, Event
-from ..querysets import published_sql
+from ..querysets import published_sql, sql_datetime
 
 RELATED_COUNT = 5
 # Related articles are chosen among the newest articles of each shared tag, organization and event.
@@ -190,34 +189,39 @@ def related_articles(article, limit: int = RELATED_COUNT) -> list:
 
 
 def neighbours(article):
-    """The published articles before and after `article` where a reader meets them.
+    """The published articles before and after `article` where a reader meets them, in one query.
 
     On the same printed page (版) by position; for an issue article not placed on a page, among the issue's
     other unplaced articles; for web-only news, among web-only news by publication time.
     """
-    public = Article.objects.published().only(*LINK_FIELDS, "position")
+    visible, params = published_sql("a")
+    table = Article._meta.db_table
+    columns = "a.id, a.title, a.published_at, a.position"
     if article.page_id or article.issue_id:
-        # A page (or an issue's unplaced articles) holds a handful: one query for all of them, in reading order.
+        # A page (or an issue's unplaced articles) holds a handful: all of them, in reading order.
         if article.page_id:
-            same = public.filter(page_id=article.page_id)
+            place, value = "a.page_id = %s", article.page_id
         else:
-            same = public.filter(issue_id=article.issue_id, page__isnull=True)
-        order = [a for a in same.order_by("position", "id") if a.pk != article.pk]
+            place, value = "a.issue_id = %s AND a.page_id IS NULL", article.issue_id
+        sql = f"SELECT {columns} FROM {table} a WHERE {visible} AND {place} ORDER BY a.position, a.id"
+        order = [a for a in Article.objects.raw(sql, [*params, value]) if a.pk != article.pk]
         key = (article.position, article.pk)
         before = [a for a in order if (a.position, a.pk) < key]
         after = [a for a in order if (a.position, a.pk) > key]
         return (before[-1] if before else None), (after[0] if after else None)
-    published_at = article.published_at or timezone.now()
-    web_only = public.exclude(pk=article.pk).filter(issue__isnull=True)
-    return _by_key(web_only, "published_at", published_at, article.pk)
-
-
-def _by_key(queryset, key: str, value, pk):
-    """The rows just before and just after (value, pk) in (key, id) order."""
-    before = Q(**{f"{key}__lt": value}) | Q(**{key: value, "pk__lt": pk})
-    after = Q(**{f"{key}__gt": value}) | Q(**{key: value, "pk__gt": pk})
-    previous = queryset.filter(before).order_by(f"-{key}", "-id").first()
-    following = queryset.filter(after).order_by(key, "id").first()
+    at = sql_datetime(article.published_at or timezone.now())
+    web_only = f"SELECT {columns} FROM {table} a WHERE {visible} AND a.issue_id IS NULL AND a.id <> %s AND "
+    sql = (
+        f"SELECT * FROM ({web_only}(a.published_at < %s OR (a.published_at = %s AND a.id < %s))"
+        " ORDER BY a.published_at DESC, a.id DESC LIMIT 1) AS previous UNION ALL "
+        f"SELECT * FROM ({web_only}(a.published_at > %s OR (a.published_at = %s AND a.id > %s))"
+        " ORDER BY a.published_at, a.id LIMIT 1) AS following"
+    )
+    side = [*params, article.pk]
+    rows = list(Article.objects.raw(sql, [*side, at, at, article.pk, *side, at, at, article.pk]))
+    key = (article.published_at or timezone.now(), article.pk)
+    previous = next((a for a in rows if (a.published_at, a.pk) < key), None)
+    following = next((a for a in rows if (a.published_at, a.pk) > key), None)
     return previous, following
 
 

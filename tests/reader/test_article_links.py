@@ -74,3 +74,27 @@ def test_what_a_caller_prefetched_is_not_loaded_again(article, django_assert_num
     prefetch_related_objects([loaded], "bylines__author", "tags", "organizations", "events")
     with django_assert_num_queries(0):
         load_links(loaded)
+
+
+def test_web_only_neighbours_by_time_then_id(client):
+    """Web-only news is read in publication order; articles published at the same moment by id."""
+    from django.utils import timezone
+
+    moment = timezone.now().replace(microsecond=0) - datetime.timedelta(hours=2)
+
+    def web(title, at):
+        return ArticleFactory(title=title, status="published", published_at=at)
+
+    earlier = web("青岚省发布科普基地名单", moment - datetime.timedelta(minutes=5))
+    same_a, same_b, same_c = (web(f"同一时刻发布的快讯{n}", moment) for n in range(3))
+    later = web("全省科技周今日开幕", moment + datetime.timedelta(minutes=5))
+    expected = {
+        earlier: (None, same_a),
+        same_a: (earlier, same_b),
+        same_b: (same_a, same_c),
+        same_c: (same_b, later),
+        later: (same_c, None),
+    }
+    for article, (previous, following) in expected.items():
+        context = client.get(article.get_absolute_url()).context
+        assert (context["previous_article"], context["next_article"]) == (previous, following), article.title

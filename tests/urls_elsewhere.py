@@ -1,0 +1,5 @@
+"""The site's URLs under /elsewhere/ (tests/test_urls_cache.py)."""
+
+from django.urls import include, path
+
+urlpatterns = [path("elsewhere/", include("newsroom.urls"))]
