@@ -7,7 +7,11 @@ from newsroom.urls_cache import cached_reverse
 
 
 def test_same_answer_as_reverse():
-    for name, args in [("articles:article", (42,)), ("people:author", ("林知远",)), ("articles:issue", (1202,))]:
+    for name, args in [
+        ("articles:article", (42,)),
+        ("people:author", ("林知远",)),
+        ("articles:issue", (1202,)),
+    ]:
         assert cached_reverse(name, *args) == reverse(name, args=args)
         assert cached_reverse(name, *args) == reverse(name, args=args)  # again, from the cache
 
