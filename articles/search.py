@@ -43,12 +43,19 @@ PART_SEPARATOR = " | "
 MAX_QUERY_CHARS = 100  # longer queries are cut here: no reader types more, and work stays bounded
 MAX_TERMS = 8
 MAX_RUN_AS_PHRASE = 4  # a CJK run this short is matched as one phrase; longer runs word by word
-PAGE_SIZE = 20
+# What a result shows (templates/search/result.html); any other field is deferred.
+RESULT_FIELDS = (
+    "title", "kicker", "subtitle", "summary", "body", "published_at",
+    "section__name", "section__slug", "issue__number", "page__number",
+)  # fmt: skip
+PAGE_SIZE = 10  # results a page, each with its snippet (as the search engines readers know show them)
 # PostgreSQL cancels a search statement that runs longer than settings.SEARCH_TIMEOUT_MS (the page then says
 # the search was too broad).
 DEFAULT_TIMEOUT_MS = 3000
 # A search lists at most settings.SEARCH_MAX_RESULTS matches: the newest, ranked (see result_window).
-DEFAULT_MAX_RESULTS = 200
+DEFAULT_MAX_RESULTS = 100
+# ... searched in the last settings.SEARCH_RECENT_DAYS first (see result_window).
+DEFAULT_RECENT_DAYS = 365
 
 # Han (with extensions and compatibility ideographs), kana and hangul: scripts written without spaces.
 _CJK = (
@@ -478,26 +485,53 @@ def result_window(
     index walks back from now, or the search index finds a rare term's few matches) and only these are ranked,
     so a word in 90 % of the archive costs what a word in 1 % does. Relevance is ranking within that window; a
     reader reaches older matches by narrowing the dates (the page says so when the window is full).
+
+    The last SEARCH_RECENT_DAYS are searched first: when they hold more than `limit` matches, those are the
+    newest of all and the older archive is never read (for words that are everywhere, and for phrases whose
+    words are, PostgreSQL then checks a year of candidates instead of fifteen). Otherwise the whole range is
+    searched, a second statement.
     """
     qs = search_queryset(query, order="date", **filters)
     if qs.query.is_empty():
         return [], False
-    newest = qs.values("pk")[: limit + 1]  # one more than shown: is there more?
+    recent_from = timezone.now() - timedelta(days=recent_days())
+    date_from, date_to = filters.get("date_from"), filters.get("date_to")
+    if (date_from is None or _start_of(date_from) < recent_from) and (
+        date_to is None or _start_of(min(date_to, LATEST) + timedelta(days=1)) > recent_from
+    ):
+        rows = _window_rows(qs.filter(published_at__gte=recent_from), query, limit, order)
+        if len(rows) <= limit:
+            rows = _window_rows(qs, query, limit, order)
+    else:
+        rows = _window_rows(qs, query, limit, order)
+    capped = len(rows) > limit
+    rows = rows[:limit]
     if order == "date" or not query:
-        ids = list(newest.values_list("pk", flat=True))
-        return ids[:limit], len(ids) > limit
+        return [pk for pk, *_rest in rows], capped
+    # Best first; equal ranks newest first.
+    ranked = sorted(rows, key=lambda row: (row[2], row[1], row[0]), reverse=True)
+    return [pk for pk, _published_at, _rank_value in ranked], capped
+
+
+def _window_rows(qs, query: SearchQuery, limit: int, order: str) -> list[tuple]:
+    """(pk, published_at[, rank]) of the newest limit + 1 articles of `qs` (one more than shown: is there
+    more?), newest first; ranked in the same statement, so PostgreSQL ranks only the window's rows."""
+    newest = qs.values("pk")[: limit + 1]
+    if order == "date" or not query:
+        return list(newest.values_list("pk", "published_at"))
     rows = list(
         _published()
-        .filter(pk__in=newest)  # one statement: PostgreSQL ranks only the window's rows
+        .filter(pk__in=newest)
         .order_by()
         .annotate(search_rank=_rank(query))
         .values_list("pk", "published_at", "search_rank")
     )
     rows.sort(key=lambda row: (row[1], row[0]), reverse=True)
-    capped = len(rows) > limit
-    # Best first; equal ranks newest first.
-    ranked = sorted(rows[:limit], key=lambda row: (row[2], row[1], row[0]), reverse=True)
-    return [pk for pk, _published_at, _rank_value in ranked], capped
+    return rows
+
+
+def recent_days() -> int:
+    return max(1, int(getattr(settings, "SEARCH_RECENT_DAYS", DEFAULT_RECENT_DAYS)))
 
 
 def run_search(query, *, page_number=1, page_size: int = PAGE_SIZE, **filters) -> SearchResults:
@@ -507,7 +541,7 @@ def run_search(query, *, page_number=1, page_size: int = PAGE_SIZE, **filters) -
     under SEARCH_TIMEOUT_MS: a search that would take longer comes back with `timed_out` set instead of
     holding a worker.
     """
-    from .models import Byline
+    from .loading import load_bylines
 
     if not isinstance(query, SearchQuery):
         query = parse_query(query)
@@ -523,14 +557,10 @@ def run_search(query, *, page_number=1, page_size: int = PAGE_SIZE, **filters) -
                 _published()
                 .filter(pk__in=list(page.object_list))
                 .select_related("section", "issue", "page")
-                .prefetch_related(
-                    models.Prefetch(
-                        "bylines", queryset=Byline.objects.select_related("author").order_by("order", "id")
-                    )
-                )
-                .defer("search_text")
+                .only(*RESULT_FIELDS)
                 .in_bulk()
             )
+            load_bylines(shown.values())
     except OperationalError as exc:
         if not _is_timeout(exc):
             raise

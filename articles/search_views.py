@@ -5,9 +5,9 @@ a filter that does not validate is ignored and said so, and a page number out of
 """
 
 import re
+from bisect import bisect_left
 
 from django import forms
-from django.db.models import Exists, OuterRef
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import escape
@@ -17,20 +17,17 @@ from django.utils.translation import gettext_lazy as _
 from people.models import Author
 
 from . import search
-from .models import Article, Section
+from .cache import shared_fragment
+from .models import Section
+from .templatetags.reader import navigation_sections
 
 SNIPPET_LENGTH = 140
 
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search for"), required=False)
-    section = forms.ModelChoiceField(
-        label=_("Section"),
-        queryset=Section.objects.none(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("All sections"),
-    )
+    # Only sections a reader can find something in: the site navigation's list, cached (articles/cache.py).
+    section = forms.ChoiceField(label=_("Section"), required=False)
     # A hidden field, never a list of every author: the filter is reached from a name in the results.
     author = forms.ModelChoiceField(
         label=_("Author"),
@@ -53,10 +50,10 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Only sections a reader can find something in.
-        self.fields["section"].queryset = Section.objects.filter(
-            Exists(Article.objects.published().filter(section=OuterRef("pk")))
-        ).order_by("order", "name")
+        sections = shared_fragment("section-nav", navigation_sections)
+        self.fields["section"].choices = [("", _("All sections"))] + [
+            (s["slug"], s["name"]) for s in sections
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -69,8 +66,9 @@ class SearchForm(forms.Form):
     def filters(self) -> dict:
         """The filters that validated; the others are left out (and shown as errors)."""
         data = getattr(self, "cleaned_data", {})
+        slug = data.get("section")
         return {
-            "section": data.get("section"),
+            "section": Section.objects.filter(slug=slug).first() if slug else None,
             "author": data.get("author"),
             "date_from": data.get("date_from"),
             "date_to": data.get("date_to"),
@@ -116,11 +114,20 @@ def highlight(text: str, query, length: int = SNIPPET_LENGTH) -> SafeString:
     if not matches:
         return escape(search.excerpt(text, length))
     best_start, best_score = 0, -1
+    starts = [m.start() for m in matches]
+    every_word = len({m.group().lower() for m in matches})
     for candidate in matches:
         start = max(0, candidate.start() - length // 5)
-        seen = {m.group().lower() for m in matches if start <= m.start() and m.end() <= start + length}
+        seen = set()
+        for m in matches[bisect_left(starts, start) :]:  # the matches inside [start, start + length)
+            if m.start() >= start + length:
+                break
+            if m.end() <= start + length:
+                seen.add(m.group().lower())
         if len(seen) > best_score:
             best_start, best_score = start, len(seen)
+            if best_score == every_word:
+                break  # no window can hold more
     window = text[best_start : best_start + length]
     prefix = "…" if best_start > 0 else ""
     suffix = "…" if best_start + length < len(text) else ""

@@ -292,7 +292,9 @@ NEWSPAPER_URL = os.environ.get("NEWSPAPER_URL", "")
 # Search (articles/search.py): on PostgreSQL a search statement running longer than this is cancelled.
 SEARCH_TIMEOUT_MS = int(os.environ.get("DJANGO_SEARCH_TIMEOUT_MS", "3000"))
 # A search lists the newest this many matches, ranked (articles/search.py, result_window).
-SEARCH_MAX_RESULTS = int(os.environ.get("DJANGO_SEARCH_MAX_RESULTS", "200"))
+SEARCH_MAX_RESULTS = int(os.environ.get("DJANGO_SEARCH_MAX_RESULTS", "100"))
+# ... looked for in the last this many days first, the whole archive only when they hold too few.
+SEARCH_RECENT_DAYS = int(os.environ.get("DJANGO_SEARCH_RECENT_DAYS", "365"))
 
 # Editorial rules.
 WORKFLOW_FOUR_EYES = env_bool("WORKFLOW_FOUR_EYES", True)

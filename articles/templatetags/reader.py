@@ -33,7 +33,7 @@ def navigation_sections() -> list[dict]:
     sections = Section.objects.filter(
         Exists(Article.objects.published().filter(section=OuterRef("pk")))
     ).order_by("order", "name")
-    return [{"pk": s.pk, "name": s.name, "url": s.get_absolute_url()} for s in sections]
+    return [{"pk": s.pk, "name": s.name, "slug": s.slug, "url": s.get_absolute_url()} for s in sections]
 
 
 @register.inclusion_tag("partials/section_nav.html")

@@ -43,7 +43,7 @@ def navigation_queries(client) -> list[str]:
         return value
 
     with mock.patch.object(reader, "navigation_sections", counted):
-        assert client.get(reverse("search")).status_code == 200
+        assert client.get(reverse("articles:issues")).status_code == 200
     return sql
 
 

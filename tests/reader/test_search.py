@@ -262,20 +262,20 @@ def test_invalid_filters_are_ignored_not_errors(client, params):
 
 
 def test_pagination(client):
-    for n in range(25):
+    for n in range(15):
         ArticleFactory(
             title=f"北斗应用案例第{n}则", published_at=timezone.now() - datetime.timedelta(hours=n + 1)
         )
     url = reverse("search")
     first = client.get(url, {"q": "北斗", "sort": "date"})
-    assert len(first.context["articles"]) == 20 and first.context["results"].count == 25
+    assert len(first.context["articles"]) == 10 and first.context["results"].count == 15
     assert result_titles(first)[0] == "北斗应用案例第0则"
     second = client.get(url, {"q": "北斗", "sort": "date", "page": 2})
-    assert result_titles(second) == [f"北斗应用案例第{n}则" for n in range(20, 25)]
+    assert result_titles(second) == [f"北斗应用案例第{n}则" for n in range(10, 15)]
     beyond = client.get(url, {"q": "北斗", "sort": "date", "page": 99})
     assert result_titles(beyond) == result_titles(second)  # the last page
     seen = set(result_titles(first)) | set(result_titles(second))
-    assert len(seen) == 25
+    assert len(seen) == 15
 
 
 def test_one_and_two_character_queries(client):
@@ -411,7 +411,7 @@ def test_the_page_costs_the_same_queries_for_few_and_many_results(client, django
         ArticleFactory(title=f"碳中和案例{n}", section=section, authors=authors, tags=["碳中和", f"案例{n}"])
     with django_assert_num_queries(few):
         response = client.get(reverse("search"), params)
-    assert len(response.context["articles"]) == 20
+    assert len(response.context["articles"]) == 10
     assert all(len(a.bylines.all()) == 3 for a in response.context["articles"][1:])
 
 
@@ -420,11 +420,13 @@ def test_results_cost_three_queries(client):
     client.get(reverse("search"))  # the header's shared fragments, as any earlier page leaves them
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("search"), {"q": "碳中和"})
-    first_table = [re.match(r'SELECT .*? FROM "(\w+)"', q["sql"]) for q in queries]
+    first_table = [re.match(r'\s*SELECT .*? FROM "?(\w+)"?', q["sql"], re.DOTALL) for q in queries]
     on_articles = [
         m.group(1) for m in first_table if m and m.group(1) in {"articles_article", "articles_byline"}
     ]
-    assert len(on_articles) == 3, on_articles  # the ranked window, the page, the bylines with their authors
+    # The ranked window of the last SEARCH_RECENT_DAYS, then of the whole archive (one match is too few to stop
+    # at the recent one), the page, the bylines with their authors.
+    assert len(on_articles) == 4, on_articles
 
 
 # --- a bounded window: the newest SEARCH_MAX_RESULTS matches, ranked ----------------------------------------
@@ -487,7 +489,34 @@ def test_the_window_pages_like_any_listing(client, django_settings):
     for n in range(30):
         _dated(f"碳中和案例{n}", 1 + n)
     first = client.get(reverse("search"), {"q": "碳中和"}).context["results"]
-    second = client.get(reverse("search"), {"q": "碳中和", "page": 2}).context["results"]
+    third = client.get(reverse("search"), {"q": "碳中和", "page": 3}).context["results"]
     assert first.capped and first.count == 25
-    assert len(first.articles) == 20 and len(second.articles) == 5
-    assert not {a.pk for a in first.articles} & {a.pk for a in second.articles}
+    assert len(first.articles) == 10 and len(third.articles) == 5
+    assert not {a.pk for a in first.articles} & {a.pk for a in third.articles}
+
+
+def test_enough_recent_matches_never_read_the_older_archive(client, django_settings):
+    django_settings.SEARCH_MAX_RESULTS = 2
+    django_settings.SEARCH_RECENT_DAYS = 30
+    recent = [_dated(f"碳中和最新进展{n}", 1 + n) for n in range(3)]
+    _dated("碳中和往期报道", 200)
+    client.get(reverse("search"))  # the header's shared fragments
+    with CaptureQueriesContext(connection) as queries:
+        results = client.get(reverse("search"), {"q": "碳中和", "sort": "date"}).context["results"]
+    windows = [q["sql"] for q in queries if "LIMIT 3" in q["sql"]]
+    assert len(windows) == 1  # the recent window held more than two: the newest two of all
+    assert [a.pk for a in results.articles] == [recent[0].pk, recent[1].pk] and results.capped
+
+
+def test_too_few_recent_matches_search_the_whole_archive(client, django_settings):
+    django_settings.SEARCH_MAX_RESULTS = 3
+    django_settings.SEARCH_RECENT_DAYS = 30
+    recent = [_dated(f"碳中和最新进展{n}", 1 + n) for n in range(2)]
+    older = [_dated(f"碳中和往期报道{n}", 200 + n) for n in range(3)]
+    results = client.get(reverse("search"), {"q": "碳中和", "sort": "date"}).context["results"]
+    assert [a.pk for a in results.articles] == [recent[0].pk, recent[1].pk, older[0].pk]
+    assert results.capped and results.count == 3
+    # A date range entirely before the recent days goes straight to the archive.
+    cutoff = (timezone.localdate() - datetime.timedelta(days=100)).isoformat()
+    only_old = client.get(reverse("search"), {"q": "碳中和", "to": cutoff, "sort": "date"}).context["results"]
+    assert [a.pk for a in only_old.articles] == [o.pk for o in older] and not only_old.capped
