@@ -14,8 +14,9 @@ PER_PAGE = 20
 
 
 def public_articles():
-    """Published articles with what a listing shows pre-loaded (placement, section, ordered bylines)."""
-    return Article.objects.published().with_bylines()
+    """Published articles with what a listing shows pre-loaded (placement, section, ordered bylines); the
+    search index's text (kilobytes a row, never shown) is left in the database."""
+    return Article.objects.published().with_bylines().defer("search_text")
 
 
 def issues_with_public_articles():
