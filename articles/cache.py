@@ -245,7 +245,7 @@ FRAGMENT_KEY_PREFIX = "pagecache:fragment:"
 _MISSING = object()
 
 
-def shared_fragment(name: str, compute, *vary):
+def shared_fragment(name: str, compute):
     """The value of `compute()` for what every public page repeats (the section navigation), cached.
 
     Cached under the same generation as whole pages, so every change to public content invalidates it at once,
@@ -261,7 +261,7 @@ def shared_fragment(name: str, compute, *vary):
         if generation is None:
             return compute()
         cache = caches[CACHE_ALIAS]
-        raw = "|".join([name, translation.get_language() or "", *map(str, vary)])
+        raw = f"{name}|{translation.get_language() or ''}"
         key = FRAGMENT_KEY_PREFIX + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
         entry = cache.get(key, _MISSING)
     except Exception:
@@ -364,6 +364,17 @@ _CONDITIONAL_HEADERS = (
 )
 
 
+def _conditional(request, response, etag: str, rendered: int):
+    """A 304 in place of `response` when the request's If-None-Match / If-Modified-Since match it (keeping its
+    X-Page-Cache), else `response`."""
+    if not any(header in request.META for header in _CONDITIONAL_HEADERS):
+        return response
+    conditional = get_conditional_response(request, etag=etag, last_modified=rendered, response=response)
+    if conditional is not response:
+        conditional.headers["X-Page-Cache"] = response.headers["X-Page-Cache"]
+    return conditional
+
+
 class PublicPageCacheMiddleware:
     """Serve and store anonymous public pages (see the module docstring).
 
@@ -442,13 +453,7 @@ class PublicPageCacheMiddleware:
         response.headers["X-Page-Cache"] = "hit"
         if status == 200:
             response.headers["Cache-Control"] = _cache_control(expires - now)
-            if any(header in request.META for header in _CONDITIONAL_HEADERS):
-                conditional = get_conditional_response(
-                    request, etag=etag, last_modified=rendered, response=response
-                )
-                if conditional is not response:
-                    conditional.headers["X-Page-Cache"] = "hit"
-                    return conditional
+            return _conditional(request, response, etag, rendered)
         return response
 
     # -- miss -----------------------------------------------------------------------------------------------
@@ -489,11 +494,6 @@ class PublicPageCacheMiddleware:
         if local_copy:
             _local_pages.put(key, entry)
         response.headers["X-Page-Cache"] = "miss"
-        if response.status_code == 200 and any(header in request.META for header in _CONDITIONAL_HEADERS):
-            conditional = get_conditional_response(
-                request, etag=etag, last_modified=rendered, response=response
-            )
-            if conditional is not response:
-                conditional.headers["X-Page-Cache"] = "miss"
-                return conditional
+        if response.status_code == 200:
+            return _conditional(request, response, etag, rendered)
         return response

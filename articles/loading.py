@@ -59,8 +59,16 @@ def loaded(model, **values):
     return model.from_db(connection.alias, list(values), list(values.values()))
 
 
+def _byline(pk, article_id, role, order, author_id, name, slug):
+    byline = loaded(Byline, id=pk, article_id=article_id, author_id=author_id, role=role, order=order)
+    byline.author = loaded(Author, id=author_id, name=name, slug=slug)
+    return byline
+
+
 def _prefetched(article, name: str, model, objects: list) -> None:
     """Install `objects` as what `article.<name>.all()` returns, as prefetch_related would."""
+    if not hasattr(article, "_prefetched_objects_cache"):
+        article._prefetched_objects_cache = {}
     queryset = model._base_manager.all()
     queryset._result_cache = objects
     queryset._prefetch_done = True
@@ -71,9 +79,7 @@ def load_links(article) -> None:
     """Bylines with their authors, tags, organizations and events of `article` in one query, in the order the
     page shows them (bylines by position, organizations by name, events by date then name), installed as
     prefetched. Nothing here decides visibility: these are the links of an article already allowed on screen."""
-    if not hasattr(article, "_prefetched_objects_cache"):
-        article._prefetched_objects_cache = {}
-    if all(name in article._prefetched_objects_cache for name in LINK_NAMES):
+    if all(name in getattr(article, "_prefetched_objects_cache", {}) for name in LINK_NAMES):
         return
     article_type = ContentType.objects.get_for_model(Article).pk
     with connection.cursor() as cursor:
@@ -82,11 +88,7 @@ def load_links(article) -> None:
     found = {1: [], 2: [], 3: [], 4: []}
     for kind, pk, role, number, day, _sort_name, author_id, name, slug in rows:
         if kind == 1:
-            byline = loaded(
-                Byline, id=pk, article_id=article.pk, author_id=author_id, role=role, order=number
-            )
-            byline.author = loaded(Author, id=author_id, name=name, slug=slug)
-            found[1].append(byline)
+            found[1].append(_byline(pk, article.pk, role, number, author_id, name, slug))
         elif kind == 2:
             found[2].append(loaded(Tag, id=pk, name=name, slug=slug))
         elif kind == 3:
@@ -126,11 +128,7 @@ def load_bylines(articles) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, list(found))
         rows = cursor.fetchall()
-    for pk, article_id, role, order, author_id, name, slug in rows:
-        byline = loaded(Byline, id=pk, article_id=article_id, author_id=author_id, role=role, order=order)
-        byline.author = loaded(Author, id=author_id, name=name, slug=slug)
-        found[article_id].append(byline)
+    for row in rows:
+        found[row[1]].append(_byline(*row))
     for article in articles:
-        if not hasattr(article, "_prefetched_objects_cache"):
-            article._prefetched_objects_cache = {}
         _prefetched(article, "bylines", Byline, found[article.pk])

@@ -49,13 +49,8 @@ RESULT_FIELDS = (
     "section__name", "section__slug", "issue__number", "page__number",
 )  # fmt: skip
 PAGE_SIZE = 10  # results a page, each with its snippet (as the search engines readers know show them)
-# PostgreSQL cancels a search statement that runs longer than settings.SEARCH_TIMEOUT_MS (the page then says
-# the search was too broad).
-DEFAULT_TIMEOUT_MS = 3000
-# A search lists at most settings.SEARCH_MAX_RESULTS matches: the newest, ranked (see result_window).
-DEFAULT_MAX_RESULTS = 100
-# ... searched in the last settings.SEARCH_RECENT_DAYS first (see result_window).
-DEFAULT_RECENT_DAYS = 365
+# Settings: SEARCH_TIMEOUT_MS (PostgreSQL cancels a search statement running longer, and the page says the
+# search was too broad); SEARCH_MAX_RESULTS and SEARCH_RECENT_DAYS (see result_window).
 
 # Han (with extensions and compatibility ideographs), kana and hangul: scripts written without spaces.
 _CJK = (
@@ -462,17 +457,13 @@ def _time_limit():
         return
     with transaction.atomic():
         with connection.cursor() as cursor:
-            timeout = int(getattr(settings, "SEARCH_TIMEOUT_MS", DEFAULT_TIMEOUT_MS))
+            timeout = int(settings.SEARCH_TIMEOUT_MS)
             cursor.execute("SET LOCAL statement_timeout = %s", [timeout])
         yield
 
 
 def _is_timeout(exc: Exception) -> bool:
     return getattr(exc.__cause__, "pgcode", None) == "57014"  # query_canceled
-
-
-def max_results() -> int:
-    return max(1, int(getattr(settings, "SEARCH_MAX_RESULTS", DEFAULT_MAX_RESULTS)))
 
 
 def result_window(
@@ -494,15 +485,14 @@ def result_window(
     qs = search_queryset(query, order="date", **filters)
     if qs.query.is_empty():
         return [], False
-    recent_from = timezone.now() - timedelta(days=recent_days())
+    recent_from = timezone.now() - timedelta(days=max(1, settings.SEARCH_RECENT_DAYS))
     date_from, date_to = filters.get("date_from"), filters.get("date_to")
+    rows = []
     if (date_from is None or _start_of(date_from) < recent_from) and (
         date_to is None or _start_of(min(date_to, LATEST) + timedelta(days=1)) > recent_from
     ):
         rows = _window_rows(qs.filter(published_at__gte=recent_from), query, limit, order)
-        if len(rows) <= limit:
-            rows = _window_rows(qs, query, limit, order)
-    else:
+    if len(rows) <= limit:  # the recent days hold too few (or the dates exclude them): the whole range
         rows = _window_rows(qs, query, limit, order)
     capped = len(rows) > limit
     rows = rows[:limit]
@@ -530,10 +520,6 @@ def _window_rows(qs, query: SearchQuery, limit: int, order: str) -> list[tuple]:
     return rows
 
 
-def recent_days() -> int:
-    return max(1, int(getattr(settings, "SEARCH_RECENT_DAYS", DEFAULT_RECENT_DAYS)))
-
-
 def run_search(query, *, page_number=1, page_size: int = PAGE_SIZE, **filters) -> SearchResults:
     """One page of results with section, placement and bylines loaded, in a fixed number of queries.
 
@@ -545,7 +531,7 @@ def run_search(query, *, page_number=1, page_size: int = PAGE_SIZE, **filters) -
 
     if not isinstance(query, SearchQuery):
         query = parse_query(query)
-    limit = max_results()
+    limit = max(1, settings.SEARCH_MAX_RESULTS)
     order = filters.pop("order", "relevance")
     if search_queryset(query, **filters).query.is_empty():
         return SearchResults(query=query, page=None, limit=limit)

@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 from people.models import Author
 
 from . import search
-from .cache import shared_fragment
 from .models import Section
 from .templatetags.reader import navigation_sections
 
@@ -26,7 +25,7 @@ SNIPPET_LENGTH = 140
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search for"), required=False)
-    # Only sections a reader can find something in: the site navigation's list, cached (articles/cache.py).
+    # Only sections a reader can find something in: the site navigation's list.
     section = forms.ChoiceField(label=_("Section"), required=False)
     # A hidden field, never a list of every author: the filter is reached from a name in the results.
     author = forms.ModelChoiceField(
@@ -36,12 +35,9 @@ class SearchForm(forms.Form):
         required=False,
         widget=forms.HiddenInput,
     )
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    # The controls are written out in templates/search/search.html; the fields validate.
+    date_from = forms.DateField(label=_("From"), required=False)
+    date_to = forms.DateField(label=_("To"), required=False)
     sort = forms.ChoiceField(
         label=_("Order"),
         choices=[("relevance", _("Best match")), ("date", _("Newest first"))],
@@ -50,9 +46,8 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        sections = shared_fragment("section-nav", navigation_sections)
         self.fields["section"].choices = [("", _("All sections"))] + [
-            (s["slug"], s["name"]) for s in sections
+            (s["slug"], s["name"]) for s in navigation_sections()
         ]
 
     def clean(self):

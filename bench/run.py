@@ -28,10 +28,8 @@ import contextlib
 import json
 import os
 import platform
-import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -44,11 +42,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from bench import loadgen  # noqa: E402
+from scripts.loadtest import PG, PYTHON, Gunicorn, admin_sql, log, manage, production_env  # noqa: E402
 
-PYTHON = (
-    str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "python").exists() else sys.executable
-)
-PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 REDIS_URL = "redis://127.0.0.1:6379/2"
 ROWS = [
     # (label, paths key when cold, paths key when warm)
@@ -63,27 +58,7 @@ ROWS = [
 TARGETS = {"warm_ratio": 0.9, "cold_article_ratio": 0.15, "cold_article_p95_ms": 50, "search_p95_ms": 100}
 
 
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 # --- database and Django -----------------------------------------------------------------------------------
-
-
-def admin_sql(sql: str) -> None:
-    import psycopg2
-
-    connection = psycopg2.connect(dbname="postgres", **PG)
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-    connection.close()
 
 
 def database_has_articles(name: str) -> bool:
@@ -101,31 +76,12 @@ def database_has_articles(name: str) -> bool:
         return cursor.fetchone()[0]
 
 
-def production_env(database: str, cache: str, prefix: str) -> dict:
-    """Production settings on plain HTTP over loopback; none of the caller's DJANGO_* variables leak in."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="newsroom.settings",
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_HTTPS="0",
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_LOG_LEVEL="WARNING",
-        DATABASE_URL=f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{database}",
-        PYTHONUNBUFFERED="1",
-    )
-    if cache == "redis":
-        env.update(REDIS_URL=REDIS_URL, DJANGO_CACHE_PREFIX=prefix)
-    return env
-
-
-def manage(env: dict, *args: str) -> str:
-    result = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise RuntimeError(
-            f"manage.py {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
-        )
-    return result.stdout
+def bench_env(database: str, cache: str, prefix: str) -> dict:
+    """Production settings over loopback (scripts/loadtest.py): the benchmark database, and Redis under a key
+    prefix of its own with --cache redis."""
+    redis = {"REDIS_URL": REDIS_URL, "DJANGO_CACHE_PREFIX": prefix} if cache == "redis" else {}
+    database_url = f"postgres://{PG['user']}@{PG['host']}:{PG['port']}/{database}"
+    return production_env(database_url, GUNICORN_LOG_LEVEL="warning", **redis)
 
 
 def clear_redis_prefix(prefix: str) -> None:
@@ -140,67 +96,24 @@ def clear_redis_prefix(prefix: str) -> None:
 # --- the server ----------------------------------------------------------------------------------------------
 
 
-class Server:
-    """gunicorn with the project's gunicorn.conf.py on a free loopback port; its log goes to a file."""
+def fetch(server: Gunicorn, path: str, timeout: float = 60) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(server.base + path, timeout=timeout) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
 
-    def __init__(self, env: dict, workers: int, log_path: Path):
-        self.port = free_port()
-        self.log_path = log_path
-        self._log = open(log_path, "wb")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            [
-                PYTHON, "-m", "gunicorn", "newsroom.wsgi:application", "--config", "gunicorn.conf.py",
-                "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers),
-            ],
-            cwd=ROOT,
-            env={**env, "GUNICORN_ACCESS_LOG": "/dev/null", "GUNICORN_MAX_REQUESTS": "0", "GUNICORN_LOG_LEVEL": "warning"},
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
 
-    def get(self, path: str, timeout: float = 60) -> tuple[int, bytes]:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=timeout) as response:
-                return response.status, response.read()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read()
-
-    def wait_ready(self, path: str, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError("gunicorn exited:\n" + self.log_text()[-3000:])
-            with contextlib.suppress(OSError):
-                if self.get(path, timeout=5)[0] == 200:
-                    return
-            time.sleep(0.2)
-        raise RuntimeError("gunicorn did not answer in time:\n" + self.log_text()[-3000:])
-
-    def log_text(self) -> str:
-        with contextlib.suppress(OSError):
-            return self.log_path.read_text(errors="replace")
-        return ""
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        # Workers left behind by a master that died (start_new_session: they share its group).
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.process.pid, signal.SIGKILL)
-        self._log.close()
+def server_log(server: Gunicorn) -> str:
+    with contextlib.suppress(OSError):
+        return server.log_path.read_text(errors="replace")
+    return ""
 
 
 # --- load ----------------------------------------------------------------------------------------------------
 
 
-def load(server: Server, paths: list[str], seconds: float, connections: int, work: Path) -> dict:
+def load(server: Gunicorn, paths: list[str], seconds: float, connections: int, work: Path) -> dict:
     """One measured run over `paths`; returns requests, rps, latency percentiles (ms) and errors."""
     if shutil.which("wrk"):
         paths_file = work / "paths.txt"
@@ -233,20 +146,20 @@ def load(server: Server, paths: list[str], seconds: float, connections: int, wor
     }
 
 
-def check_paths(server: Server, paths: dict[str, list[str]], sample: int = 100) -> list[str]:
+def check_paths(server: Gunicorn, paths: dict[str, list[str]], sample: int = 100) -> list[str]:
     """The first `sample` paths of each row answer 200 (the load runs count any other status as an error);
     returns the failures."""
     failures = []
     for key, items in paths.items():
         for path in items[:sample]:
-            status, _body = server.get(path)
+            status, _body = fetch(server, path)
             if status != 200:
                 failures.append(f"{key}: {path} answered {status}")
     return failures
 
 
 def measure_server(
-    server: Server, paths: dict, warm: bool, args, work: Path, results: dict, cache: str
+    server: Gunicorn, paths: dict, warm: bool, args, work: Path, results: dict, cache: str
 ) -> None:
     label = "warm" if warm else "cold"
     if warm:
@@ -256,7 +169,7 @@ def measure_server(
         for _ in range(rounds):
             for row in ROWS:
                 for path in paths[row[2]]:
-                    server.get(path)
+                    fetch(server, path)
     # The static file is measured first and last and the two runs pooled: the machine's background load drifts
     # during a phase, and each row's ratio should not depend on when the reference happened to be taken.
     static_runs = []
@@ -396,8 +309,8 @@ def main() -> int:
     args.warmup = args.warmup if args.warmup is not None else (1 if args.smoke else 3)
     database = args.database or ("newsroom_bench_smoke" if args.smoke else "newsroom_bench")
     prefix = f"bench{os.getpid()}"
-    env = production_env(database, args.cache, prefix)
-    servers: list[Server] = []
+    env = bench_env(database, args.cache, prefix)
+    servers: list[Gunicorn] = []
     work = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
 
     def stop_everything(*_signal_args):
@@ -444,7 +357,7 @@ def main() -> int:
         for warm in (False, True):
             server_env = {**env, "DJANGO_PAGE_CACHE": "1" if warm else "0"}
             clear_redis_prefix(prefix)
-            server = Server(server_env, args.workers, work / f"gunicorn-{'warm' if warm else 'cold'}.log")
+            server = Gunicorn(server_env, args.workers, work / f"gunicorn-{'warm' if warm else 'cold'}.log")
             servers.append(server)
             server.wait_ready(paths["static"][0])
             log(
@@ -456,10 +369,9 @@ def main() -> int:
             measure_server(server, paths, warm, args, work, results, args.cache)
             server.stop()
             servers.remove(server)
-            if "Traceback" in server.log_text() or " ERROR " in server.log_text():
-                problems.append(
-                    f"errors in the {'warm' if warm else 'cold'} server's log:\n{server.log_text()[-3000:]}"
-                )
+            text = server_log(server)
+            if "Traceback" in text or " ERROR " in text:
+                problems.append(f"errors in the {'warm' if warm else 'cold'} server's log:\n{text[-3000:]}")
     finally:
         stop_everything()
         clear_redis_prefix(prefix)

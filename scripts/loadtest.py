@@ -23,7 +23,7 @@ URL caches are full), while a leak of only a few kilobytes per request shows up 
 growth is measured as the difference between the medians of the first and the last five samples after warm-up,
 so one noisy sample changes nothing.
 
-Shared with scripts/faulttest.py: the database, gunicorn and HTTP helpers below.
+Shared with scripts/faulttest.py and bench/run.py: the database, gunicorn and settings helpers below.
 """
 
 from __future__ import annotations
@@ -190,8 +190,12 @@ class Gunicorn:
             try:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+        # Workers left behind by a master that died (start_new_session: they share its group).
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.process.pid, signal.SIGKILL)
         self._log.close()
 
 

@@ -28,19 +28,23 @@ def with_dateline(body: str, dateline: str):
     return mark_safe(f'<p class="dateline-alone">{mark}</p>{body}')  # noqa: S308 - as above
 
 
-def navigation_sections() -> list[dict]:
-    """The sections (栏目) that have published articles, in order, with their URLs: one query."""
+def _sections_with_public_articles() -> list[dict]:
     sections = Section.objects.filter(
         Exists(Article.objects.published().filter(section=OuterRef("pk")))
     ).order_by("order", "name")
     return [{"pk": s.pk, "name": s.name, "slug": s.slug, "url": s.get_absolute_url()} for s in sections]
 
 
+def navigation_sections() -> list[dict]:
+    """The sections (栏目) that have published articles, in order, with their slugs and URLs: what the site
+    navigation and the search form list. Kept as a fragment every page shares (articles/cache.py): one query
+    after each change to public content, none otherwise."""
+    return shared_fragment("section-nav", _sections_with_public_articles)
+
+
 @register.inclusion_tag("partials/section_nav.html")
 def section_nav(current=None):
-    """The site navigation's sections, shared by every page: kept as a fragment (articles/cache.py), so a
-    page reuses it and costs no query for it until public content changes."""
-    return {"sections": shared_fragment("section-nav", navigation_sections), "current": current}
+    return {"sections": navigation_sections(), "current": current}
 
 
 @register.simple_tag

@@ -14,8 +14,6 @@ from ..querysets import published_sql, sql_datetime
 RELATED_COUNT = 5
 # Related articles are chosen among the newest articles of each shared tag, organization and event.
 RELATED_PER_LINK = 50
-# What a link to another article shows: its title and date (and its id for the URL).
-LINK_FIELDS = ("id", "title", "published_at")
 
 
 def article_queryset():

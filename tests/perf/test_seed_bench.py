@@ -14,7 +14,7 @@ from articles import benchdata
 from articles.cache import generation_store
 from articles.models import Article, ArticleEvent, ArticleOrganization, Byline, Event, Issue, IssuePage
 from articles.richtext import sanitize_html
-from articles.search import build_search_text
+from articles.search import byline_names, search_text_for
 from people.models import Author, Organization
 
 # On PostgreSQL seed_bench writes through its own connections (COPY in background jobs), which commit outside the
@@ -91,16 +91,7 @@ def test_text_is_chinese_clean_and_searchable_the_way_search_makes_it(seeded):
     for article in Article.objects.all()[:40]:
         assert article.title and article.body.startswith("<p>")
         assert sanitize_html(article.body) == article.body
-        names = list(article.bylines.order_by("order", "id").values_list("author__name", flat=True))
-        exact = build_search_text(
-            title=article.title,
-            kicker=article.kicker,
-            subtitle=article.subtitle,
-            summary=article.summary,
-            body=article.body,
-            author_note=article.author_note,
-            names=names,
-        )
+        exact = search_text_for(article, byline_names(article.pk))
         assert benchdata.same_tokens(article.search_text, exact, " | ")
 
 
