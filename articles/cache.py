@@ -49,9 +49,10 @@ from types import SimpleNamespace
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.signals import request_started
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db import Error as DatabaseErrors  # DatabaseError, and InterfaceError (a closed connection)
-from django.dispatch import Signal
+from django.dispatch import Signal, receiver
 from django.http import HttpResponse
 from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils import timezone, translation
@@ -175,6 +176,7 @@ _failed = threading.Event()  # a bump failed (cache unreachable): this process s
 
 
 def _bump() -> None:
+    _snapshot.generation = _snapshot.expiry = None  # this thread's next fragment reads the new generation
     try:
         done = generation_store().bump()
     except Exception:  # a cache backend that raises on an outage (plain RedisCache): never fail the save
@@ -243,6 +245,34 @@ def page_expiry(started: datetime) -> float:
 
 FRAGMENT_KEY_PREFIX = "pagecache:fragment:"
 _MISSING = object()
+_snapshot = threading.local()  # the generation the current request renders its fragments under
+
+
+@receiver(request_started)
+def _new_request(**kwargs) -> None:
+    _snapshot.generation = _snapshot.expiry = None
+
+
+def _fragment_generation() -> str | None:
+    """The generation, read once per request (request_started forgets it, and so does a purge in this
+    thread): a page's fragments are all of one generation, and a page reads it once, not once a fragment."""
+    generation = getattr(_snapshot, "generation", None)
+    if generation is None:
+        generation = _snapshot.generation = generation_store().read()
+    return generation
+
+
+def _fragment_expiry(now: datetime) -> float:
+    """page_expiry for fragments computed now, asked of the database once per request (with the generation)."""
+    expiry = getattr(_snapshot, "expiry", None)
+    if expiry is None or expiry <= now.timestamp():
+        expiry = _snapshot.expiry = page_expiry(now)
+    return expiry
+
+
+def _fragment_key(name: str) -> str:
+    raw = f"{name}|{translation.get_language() or ''}"
+    return FRAGMENT_KEY_PREFIX + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
 
 
 def shared_fragment(name: str, compute):
@@ -253,29 +283,58 @@ def shared_fragment(name: str, compute):
     (DJANGO_FRAGMENT_CACHE=0), or the cache unreachable, `compute()` runs every time. The value must pickle.
     Independent of PAGE_CACHE: a page rendered with the page cache off still reuses its fragments.
     """
+    return shared_fragments([name], lambda missing: {name: compute()})[name]
+
+
+def shared_fragments(names: list[str], compute_missing) -> dict:
+    """`shared_fragment` for many names at once: {name: value}. `compute_missing(names)` returns the values of
+    the names not found (in one query, say), as a dict.
+
+    Each process keeps the fragments it used last in its own memory (FRAGMENT_LOCAL_ENTRIES of them) in front
+    of the cache: checked against the generation like any other entry, so exactly as fresh, and a hit costs
+    neither a round trip nor unpickling.
+    """
     if not getattr(settings, "FRAGMENT_CACHE", True) or _failed.is_set():
-        return compute()
+        return compute_missing(list(names))
     now = timezone.now()
     try:
-        generation = generation_store().read()
+        generation = _fragment_generation()
         if generation is None:
-            return compute()
-        cache = caches[CACHE_ALIAS]
-        raw = f"{name}|{translation.get_language() or ''}"
-        key = FRAGMENT_KEY_PREFIX + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
-        entry = cache.get(key, _MISSING)
+            return compute_missing(list(names))
+        keys = {name: _fragment_key(name) for name in names}
+        found, wanted = {}, []
+        for name, key in keys.items():
+            entry = _local_fragments.get(key)
+            if entry is not None and entry[0] == generation and now.timestamp() < entry[1]:
+                found[name] = entry[2]
+            else:
+                wanted.append(name)
+        if wanted:
+            shared = caches[CACHE_ALIAS].get_many([keys[name] for name in wanted])
     except Exception:
         logger.warning("Fragment cache unavailable; computing", exc_info=True)
-        return compute()
-    if entry is not _MISSING and entry[0] == generation and now.timestamp() < entry[1]:
-        return entry[2]
-    value = compute()
+        return compute_missing(list(names))
+    missing = []
+    for name in wanted:
+        entry = shared.get(keys[name])
+        if entry is not None and entry[0] == generation and now.timestamp() < entry[1]:
+            _local_fragments.put(keys[name], entry)
+            found[name] = entry[2]
+        else:
+            missing.append(name)
+    if not missing:
+        return found
+    computed = compute_missing(missing)
+    found.update(computed)
     try:
-        expires = page_expiry(now)
-        cache.set(key, (generation, expires, value), timeout=max(1, int(expires - now.timestamp())))
-    except Exception:  # the value is right; only keeping it failed
+        expires = _fragment_expiry(now)
+        entries = {keys[name]: (generation, expires, computed[name]) for name in missing}
+        caches[CACHE_ALIAS].set_many(entries, timeout=max(1, int(expires - now.timestamp())))
+        for key, entry in entries.items():
+            _local_fragments.put(key, entry)
+    except Exception:  # the values are right; only keeping them failed
         logger.warning("Fragment cache unavailable; not stored", exc_info=True)
-    return value
+    return found
 
 
 # --- the middleware ------------------------------------------------------------------------------------
@@ -326,12 +385,13 @@ def _storable(response) -> bool:
     return vary <= ALLOWED_VARY
 
 
-class _LocalPages:
-    """A small per-process LRU of page entries in front of a shared cache (Redis): a hit then costs one round
-    trip for the generation instead of fetching and unpickling the page. Entries are checked against the
-    shared generation like any other, so they are exactly as fresh."""
+class _LocalEntries:
+    """A small per-process LRU of entries (pages, fragments) in front of the cache: a hit costs no round trip
+    and no unpickling. Entries are checked against the generation like any other, so they are exactly as
+    fresh. Its size is the setting `setting` (entries), `default` without it."""
 
-    def __init__(self):
+    def __init__(self, setting: str, default: int):
+        self.setting, self.default = setting, default
         self.entries: OrderedDict[str, tuple] = OrderedDict()
         self.lock = threading.Lock()
 
@@ -343,7 +403,7 @@ class _LocalPages:
             return entry
 
     def put(self, key: str, entry: tuple) -> None:
-        limit = int(getattr(settings, "PAGE_CACHE_LOCAL_ENTRIES", 1000))
+        limit = int(getattr(settings, self.setting, self.default))
         with self.lock:
             self.entries[key] = entry
             self.entries.move_to_end(key)
@@ -355,7 +415,8 @@ class _LocalPages:
             self.entries.clear()
 
 
-_local_pages = _LocalPages()
+_local_pages = _LocalEntries("PAGE_CACHE_LOCAL_ENTRIES", 1000)
+_local_fragments = _LocalEntries("FRAGMENT_LOCAL_ENTRIES", 5000)
 _CONDITIONAL_HEADERS = (
     "HTTP_IF_NONE_MATCH",
     "HTTP_IF_MODIFIED_SINCE",

@@ -1,5 +1,6 @@
-"""Loading what public pages show with hand-written SQL instead of the ORM's prefetching, on the hottest
-paths (the article page, search results): one statement each, no ORM compilation per request.
+"""Loading what public pages show with hand-written SQL instead of the ORM, on the hottest paths (the article
+page, search results): one statement each, prepared once per connection on PostgreSQL (newsroom/prepared.py),
+no ORM compilation per request.
 
 The objects made here are model instances with only the columns read loaded and every other field deferred,
 so a template that starts showing more gets the right value (one more query), never a default. They are
@@ -7,15 +8,23 @@ installed as prefetched results, so `article.bylines.all()` and the like cost no
 decides visibility: these are the links of articles already allowed on screen.
 """
 
+import functools
 from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from taggit.models import Tag, TaggedItem
 
+from newsroom.prepared import fetch
 from people.models import Author, Organization
 
-from .models import Article, ArticleEvent, ArticleOrganization, Byline, Event
+from .models import Article, ArticleEvent, ArticleOrganization, Byline, Event, Issue, IssuePage, Section
+from .querysets import published_sql
+
+# The article page reads every column of the article but the search index's text (kilobytes a row), and its
+# issue, page and section (select_related).
+ARTICLE_DEFERRED = ("search_text",)
+ARTICLE_RELATIONS = (("issue", Issue, "i"), ("page", IssuePage, "p"), ("section", Section, "s"))
 
 # What the article page shows beyond the article row, loaded by `load_links` in one query; then
 # `article.bylines.all()`, `.tags.all()`, `.organizations.all()` and `.events.all()` cost nothing. A caller that
@@ -40,6 +49,7 @@ ORDER BY 1, 4, 5, 6, 2
 """
 
 
+@functools.cache
 def _links_sql() -> str:
     return _LINKS_SQL.format(
         byline=Byline._meta.db_table,
@@ -56,7 +66,109 @@ def _links_sql() -> str:
 def loaded(model, **values):
     """An instance of `model` with these fields loaded; any other field is deferred (loaded if ever read), so a
     template that starts showing more gets the right value, never a default."""
-    return model.from_db(connection.alias, list(values), list(values.values()))
+    return from_row(model, tuple(values), tuple(values.values()))
+
+
+@functools.lru_cache(maxsize=64)
+def _model_order(model, attnames: tuple) -> tuple | None:
+    """Where each of the model's fields among `attnames` is, in the model's field order (Model.from_db takes
+    the values of a partial row in that order); None when `attnames` are in that order already."""
+    order = tuple(attnames.index(f.attname) for f in model._meta.concrete_fields if f.attname in attnames)
+    if len(order) != len(attnames):
+        raise ValueError(f"{model.__name__} has no field among {attnames} that is not listed once")
+    return None if order == tuple(range(len(attnames))) else order
+
+
+def from_row(model, attnames: tuple, values):
+    """An instance of `model` with the fields `attnames` (in any order) set to `values`; the others deferred."""
+    order = _model_order(model, attnames)
+    if order is not None:
+        attnames = tuple(attnames[i] for i in order)
+        values = [values[i] for i in order]
+    return model.from_db(connection.alias, attnames, values)
+
+
+@functools.lru_cache(maxsize=32)
+def _converters(vendor: str, columns: tuple) -> dict:
+    """What the ORM would do to each column of a row of `columns` ((model, attname, alias) each) as it comes
+    from this database (SQLite returns times as text, for one): the compiler's own converters."""
+    del vendor  # part of the cache key: the converters are the database's
+    expressions = [model._meta.get_field(attname).get_col(alias) for model, attname, alias in columns]
+    return Article.objects.none().query.get_compiler(connection.alias).get_converters(expressions)
+
+
+def converted(columns: tuple, rows: list) -> list:
+    """`rows` with each value converted as the ORM converts a value of that column."""
+    converters = _converters(connection.vendor, columns)
+    if not converters:
+        return rows
+    compiler = Article.objects.none().query.get_compiler(connection.alias)
+    return [tuple(row) for row in compiler.apply_converters(rows, converters)]
+
+
+def instances(model, attnames: tuple, rows: list, *extra: str) -> list:
+    """Instances of `model` from rows holding `attnames` and then the `extra` values, set as attributes; any
+    other field is deferred."""
+    columns = tuple((model, attname, "t") for attname in attnames)
+    found = []
+    width = len(attnames)
+    for row in converted(columns, rows):  # the extra values follow, not converted
+        instance = from_row(model, attnames, row[:width])
+        for name, value in zip(extra, row[width:], strict=True):
+            setattr(instance, name, value)
+        found.append(instance)
+    return found
+
+
+@functools.lru_cache(maxsize=4)
+def _article_statement(vendor: str) -> tuple[str, tuple, tuple]:
+    """The article page's article query (published only; the time is the last parameter), its columns, and the
+    (relation, model, attnames) that follow the article's own attnames in each row."""
+    del vendor  # part of the cache key: published_sql is the database's
+    quote = connection.ops.quote_name
+    fields = [f for f in Article._meta.concrete_fields if f.attname not in ARTICLE_DEFERRED]
+    columns = [(Article, f.attname, "a") for f in fields]
+    select = [f"a.{quote(f.column)}" for f in fields]
+    joins, parts = [], [("", Article, tuple(f.attname for f in fields))]
+    for name, model, alias in ARTICLE_RELATIONS:
+        related = model._meta.concrete_fields
+        columns += [(model, f.attname, alias) for f in related]
+        select += [f"{alias}.{quote(f.column)}" for f in related]
+        column = quote(Article._meta.get_field(name).column)
+        joins.append(f"LEFT JOIN {quote(model._meta.db_table)} {alias} ON {alias}.id = a.{column}")
+        parts.append((name, model, tuple(f.attname for f in related)))
+    visible, _params = published_sql("a")
+    sql = (
+        f"SELECT {', '.join(select)} FROM {quote(Article._meta.db_table)} a {' '.join(joins)}"
+        f" WHERE a.id = %s AND {visible}"
+    )
+    return sql, tuple(columns), tuple(parts)
+
+
+def load_article(pk: int):
+    """The published article `pk` with its issue, page and section (as select_related would load them), in one
+    prepared statement; None if there is no such article or the public may not see it."""
+    low, high = connection.ops.integer_field_range(Article._meta.pk.get_internal_type())
+    if not low <= pk <= high:  # no such row; the database would refuse the number (as the ORM knows)
+        return None
+    sql, columns, parts = _article_statement(connection.vendor)
+    _visible, params = published_sql("a")
+    rows = fetch(sql, [pk, *params])
+    if not rows:
+        return None
+    row = converted(columns, rows)[0]
+    start = 0
+    article = None
+    for name, model, attnames in parts:
+        values = row[start : start + len(attnames)]
+        start += len(attnames)
+        if article is None:
+            article = from_row(model, attnames, values)
+            continue
+        field = Article._meta.get_field(name)
+        related = None if getattr(article, field.attname) is None else from_row(model, attnames, values)
+        field.set_cached_value(article, related)
+    return article
 
 
 def _byline(pk, article_id, role, order, author_id, name, slug):
@@ -82,9 +194,7 @@ def load_links(article) -> None:
     if all(name in getattr(article, "_prefetched_objects_cache", {}) for name in LINK_NAMES):
         return
     article_type = ContentType.objects.get_for_model(Article).pk
-    with connection.cursor() as cursor:
-        cursor.execute(_links_sql(), [article.pk, article_type, article.pk, article.pk, article.pk])
-        rows = cursor.fetchall()
+    rows = fetch(_links_sql(), [article.pk, article_type, article.pk, article.pk, article.pk])
     found = {1: [], 2: [], 3: [], 4: []}
     for kind, pk, role, number, day, _sort_name, author_id, name, slug in rows:
         if kind == 1:

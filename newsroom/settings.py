@@ -118,6 +118,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # frequent word can make PostgreSQL spend far longer compiling than running (0.6 s measured at 100,000
     # articles). DJANGO_DB_OPTIONS adds libpq options (e.g. "-c work_mem=8MB"); empty to keep the server's own.
     DATABASES["default"]["OPTIONS"].setdefault("options", os.environ.get("DJANGO_DB_OPTIONS", "-c jit=off"))
+# The public pages' hand-written statements are prepared once per connection on PostgreSQL (newsroom/prepared.py);
+# 0 behind a pooler in transaction mode that does not keep prepared statements (PgBouncer before 1.21).
+DB_PREPARED = env_bool("DJANGO_DB_PREPARED", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set (shared by every app server), local memory otherwise.

@@ -1,13 +1,19 @@
 """The article page, shared by the public view and the editors' preview (`render_article`)."""
 
+import heapq
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
 from django.utils import timezone
 from taggit.models import TaggedItem
 
-from ..loading import load_links
+from newsroom.prepared import fetch
+
+from ..cache import shared_fragments
+from ..loading import instances, load_article, load_links
 from ..models import Article, ArticleEvent, ArticleOrganization, Byline
 from ..querysets import published_sql, sql_datetime
 
@@ -16,8 +22,12 @@ RELATED_COUNT = 5
 RELATED_PER_LINK = 50
 
 
+# What the lists of related and neighbouring articles show of each.
+LISTED = ("id", "title", "published_at", "position")
+
+
 def article_queryset():
-    """Published articles with the placement and section the article page shows (one query)."""
+    """Published articles with the placement and section the article page shows, as `load_article` loads one."""
     return (
         Article.objects.published()
         .select_related("issue", "page", "section")
@@ -26,7 +36,9 @@ def article_queryset():
 
 
 def article_detail(request, pk):
-    article = get_object_or_404(article_queryset(), pk=pk)
+    article = load_article(pk)
+    if article is None:
+        raise Http404("No published article with this number.")
     return render_article(request, article)
 
 
@@ -51,48 +63,63 @@ def byline_groups(bylines) -> list[BylineGroup]:
 def related_articles(article, limit: int = RELATED_COUNT) -> list:
     """Published articles sharing tags, organizations or events with `article`, most shared first, then newest.
 
-    One query, bounded whatever the archive's size, written out here (no ORM compilation on every article
-    page; visibility is `published_sql`, the same rule as `published()`). The candidates are the newest
-    RELATED_PER_LINK articles of each of the article's tags, organizations and events (a UNION ALL of index
-    range scans; see migration 0003_bench_indexes); a candidate's score is the number of those lists it is
-    in, the links it shares among recent articles. Scoring every article that shares a popular tag costs
-    seconds at 100,000 articles.
+    The candidates are the newest RELATED_PER_LINK published articles of each of the article's tags,
+    organizations and events; a candidate's score is the number of those lists it is in, the links it shares
+    among recent articles (scoring every article that shares a popular tag costs seconds at 100,000 articles).
+    Each link's list is what every article page with that link repeats, so it is a shared fragment
+    (articles/cache.py): as fresh as whole pages, computed for all the links missing in one query.
     """
-    tag_ids = [tag.pk for tag in article.tags.all()]
-    organization_ids = [organization.pk for organization in article.organizations.all()]
-    event_ids = [event.pk for event in article.events.all()]
-    if not (tag_ids or organization_ids or event_ids):
+    links = [("tag", tag.pk) for tag in article.tags.all()]
+    links += [("organization", organization.pk) for organization in article.organizations.all()]
+    links += [("event", event.pk) for event in article.events.all()]
+    if not links:
         return []
-    article_type = ContentType.objects.get_for_model(Article).pk
-    lists, params = [], []
-    for table, column, link_column, extra, extra_params, ids in (
-        (
-            TaggedItem._meta.db_table,
-            "object_id",
-            "tag_id",
-            "content_type_id = %s AND ",
-            [article_type],
-            tag_ids,
-        ),
-        (ArticleOrganization._meta.db_table, "article_id", "organization_id", "", [], organization_ids),
-        (ArticleEvent._meta.db_table, "article_id", "event_id", "", [], event_ids),
-    ):
-        for pk in ids:
-            lists.append(
-                f"SELECT id FROM (SELECT {column} AS id FROM {table} WHERE {extra}{link_column} = %s"
-                f" ORDER BY {column} DESC LIMIT %s) AS list{len(lists)}"
-            )
-            params += [*extra_params, pk, RELATED_PER_LINK]
-    visible, visible_params = published_sql("a")
-    sql = (
-        f"SELECT a.id, a.title, a.published_at, candidate.shared FROM ("
-        f"SELECT id, COUNT(*) AS shared FROM ({' UNION ALL '.join(lists)}) AS listed"
-        f" WHERE id <> %s GROUP BY id) AS candidate JOIN {Article._meta.db_table} a ON a.id = candidate.id"
-        f" WHERE {visible} ORDER BY candidate.shared DESC, a.published_at DESC, a.id DESC LIMIT %s"
+    names = {f"related|{kind}|{pk}": (kind, pk) for kind, pk in links}
+    lists = shared_fragments(
+        list(names), lambda missing: _link_lists({name: names[name] for name in missing})
     )
-    # raw(): the columns come back converted as the ORM converts them (SQLite keeps times as text); the
-    # instances have the other fields deferred, and `shared` as an attribute.
-    return list(Article.objects.raw(sql, [*params, article.pk, *visible_params, limit]))
+    chosen = [lists[name] for name in names]
+    shared = Counter(pk for candidates in chosen for pk, _title, _published_at in candidates)
+    shared.pop(article.pk, None)
+    listed = {pk: (title, published_at) for candidates in chosen for pk, title, published_at in candidates}
+    ranked = heapq.nlargest(limit, shared, key=lambda pk: (shared[pk], listed[pk][1], pk))
+    return instances(
+        Article, ("id", "title", "published_at"), [(pk, *listed[pk], shared[pk]) for pk in ranked], "shared"
+    )
+
+
+# Each kind of link: its table, the article column, the link column, and a condition on the table's rows.
+_LINK_TABLES = {
+    "tag": (TaggedItem._meta.db_table, "object_id", "tag_id", "content_type_id = %s AND "),
+    "organization": (ArticleOrganization._meta.db_table, "article_id", "organization_id", ""),
+    "event": (ArticleEvent._meta.db_table, "article_id", "event_id", ""),
+}
+
+
+def _link_lists(links: dict) -> dict:
+    """{name: [(pk, title, published_at) …]} for links {name: (kind, pk)}: the newest RELATED_PER_LINK published
+    articles of each (newest by creation: link rows are indexed by article), in one query (a UNION ALL of index
+    range scans; see migration 0003_bench_indexes)."""
+    article_type = ContentType.objects.get_for_model(Article).pk
+    visible, visible_params = published_sql("a")
+    selects, params = [], []
+    for number, (kind, pk) in enumerate(links.values()):
+        table, column, link_column, extra = _LINK_TABLES[kind]
+        selects.append(
+            f"SELECT id, title, published_at, {number} AS list FROM (SELECT a.id, a.title, a.published_at"
+            f" FROM {table} l JOIN {Article._meta.db_table} a ON a.id = l.{column}"
+            f" WHERE {extra.replace('content_type_id', 'l.content_type_id')}l.{link_column} = %s AND {visible}"
+            f" ORDER BY l.{column} DESC LIMIT %s) AS list{number}"
+        )
+        params += [*([article_type] if extra else []), pk, *visible_params, RELATED_PER_LINK]
+    rows = instances(
+        Article, ("id", "title", "published_at"), fetch(" UNION ALL ".join(selects), params), "list"
+    )
+    found = {name: [] for name in links}
+    names = list(links)
+    for row in rows:
+        found[names[row.list]].append((row.pk, row.title, row.published_at))
+    return found
 
 
 def neighbours(article):
@@ -103,7 +130,7 @@ def neighbours(article):
     """
     visible, params = published_sql("a")
     table = Article._meta.db_table
-    columns = "a.id, a.title, a.published_at, a.position"
+    columns = ", ".join(f"a.{name}" for name in LISTED)
     if article.page_id or article.issue_id:
         # A page (or an issue's unplaced articles) holds a handful: all of them, in reading order.
         if article.page_id:
@@ -111,11 +138,13 @@ def neighbours(article):
         else:
             place, value = "a.issue_id = %s AND a.page_id IS NULL", article.issue_id
         sql = f"SELECT {columns} FROM {table} a WHERE {visible} AND {place} ORDER BY a.position, a.id"
-        order = [a for a in Article.objects.raw(sql, [*params, value]) if a.pk != article.pk]
+        rows = fetch(sql, [*params, value])  # (id, title, published_at, position), in reading order
         key = (article.position, article.pk)
-        before = [a for a in order if (a.position, a.pk) < key]
-        after = [a for a in order if (a.position, a.pk) > key]
-        return (before[-1] if before else None), (after[0] if after else None)
+        before = [row for row in rows if (row[3], row[0]) < key]
+        after = [row for row in rows if (row[3], row[0]) > key]
+        chosen = instances(Article, LISTED, before[-1:] + after[:1])  # only the two shown are made objects
+        previous = chosen.pop(0) if before else None
+        return previous, (chosen[0] if after else None)
     at = sql_datetime(article.published_at or timezone.now())
     web_only = f"SELECT {columns} FROM {table} a WHERE {visible} AND a.issue_id IS NULL AND a.id <> %s AND "
     sql = (
@@ -125,7 +154,7 @@ def neighbours(article):
         " ORDER BY a.published_at, a.id LIMIT 1) AS following"
     )
     side = [*params, article.pk]
-    rows = list(Article.objects.raw(sql, [*side, at, at, article.pk, *side, at, at, article.pk]))
+    rows = instances(Article, LISTED, fetch(sql, [*side, at, at, article.pk, *side, at, at, article.pk]))
     key = (article.published_at or timezone.now(), article.pk)
     previous = next((a for a in rows if (a.published_at, a.pk) < key), None)
     following = next((a for a in rows if (a.published_at, a.pk) > key), None)

@@ -1,17 +1,21 @@
-"""Related articles (article page) stay one bounded query at any archive size: candidates are the newest
-articles of each shared tag, organization and event, scored by how many of those lists they are in."""
+"""Related articles (article page) stay bounded at any archive size: candidates are the newest published
+articles of each shared tag, organization and event, scored by how many of those lists they are in. Each link's
+list is a shared fragment: one query for all the lists missing, none while they hold, and exactly as fresh as
+cached pages (a withdrawal, an edit, a scheduled publication)."""
 
 import datetime
+from unittest import mock
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles import workflow
 from articles.models import ArticleOrganization
 from articles.views import article as article_views
 from articles.views.article import related_articles
-from tests.factories import ArticleFactory, OrganizationFactory
+from tests.factories import ArticleFactory, OrganizationFactory, editor
 
 pytestmark = pytest.mark.django_db
 
@@ -50,5 +54,45 @@ def test_one_query_and_candidates_bounded_by_link(monkeypatch):
     article_views.load_links(article)
     with CaptureQueriesContext(connection) as queries:
         related = related_articles(article)
-    assert len(queries) == 1
+    # The lists of all the article's links in one query, and when they expire (the next scheduled article).
+    assert len(queries) == 2, [q["sql"] for q in queries]
     assert related == newest
+    with CaptureQueriesContext(connection) as queries:
+        assert related_articles(article) == newest
+    assert len(queries) == 0
+
+
+@pytest.fixture
+def fragments(settings):
+    settings.FRAGMENT_CACHE = True
+
+
+def test_the_shared_lists_are_never_stale(fragments):
+    article = published("量子通信干线贯通", 1, ["量子科技"])
+    older = published("量子计算机研制进展", 30, ["量子科技"])
+    assert related_articles(article) == [older]
+    newer = published("量子传感新突破", 2, ["量子科技"])
+    assert related_articles(article) == [newer, older]  # a new article shows at once
+    workflow.withdraw(newer, editor(), "事实有误，撤回待核")
+    assert related_articles(article) == [older]  # so does a withdrawal
+    older.title = "量子计算机研制取得新进展"
+    older.save()
+    assert [item.title for item in related_articles(article)] == ["量子计算机研制取得新进展"]  # and an edit
+
+
+def test_a_scheduled_article_joins_the_lists_on_time(fragments):
+    article = published("量子通信干线贯通", 1, ["量子科技"])
+    older = published("量子计算机研制进展", 30, ["量子科技"])
+    start = timezone.now()
+    goes_public = start + datetime.timedelta(minutes=5)
+    scheduled = ArticleFactory(title="量子科技周刊发布", status="published", published_at=goes_public)
+    scheduled.tags.add("量子科技")
+    article_views.load_links(article)
+    with mock.patch("django.utils.timezone.now", return_value=start) as now:
+        assert related_articles(article) == [older]
+        now.return_value = goes_public - datetime.timedelta(seconds=1)
+        with CaptureQueriesContext(connection) as queries:
+            assert related_articles(article) == [older]
+        assert len(queries) == 0, [q["sql"] for q in queries]  # still the shared lists
+        now.return_value = goes_public + datetime.timedelta(seconds=1)
+        assert related_articles(article) == [scheduled, older]

@@ -11,6 +11,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from articles.cache import purge_public_pages
 from articles.models import Byline
 
 from .factories import (
@@ -102,7 +103,7 @@ PAGES = {
     "home": (lambda d: "/", 6, ARTICLE_LINK, 12),
     "issue archive": (lambda d: reverse("articles:issues"), 2, 'href="/issues/', 5),
     "issue": (lambda d: d["issue"].get_absolute_url(), 5, ARTICLE_LINK, 12),
-    "article": (lambda d: d["article"].get_absolute_url(), 4, 'href="/tags/', 3),
+    "article": (lambda d: d["article"].get_absolute_url(), 3, 'href="/tags/', 3),
     "author": (lambda d: d["author"].get_absolute_url(), 5, ARTICLE_LINK, 20),
     "organization": (lambda d: d["organization"].get_absolute_url(), 7, ARTICLE_LINK, 20),
     "event": (lambda d: d["event"].get_absolute_url(), 5, ARTICLE_LINK, 20),
@@ -111,6 +112,8 @@ PAGES = {
 }
 # The section navigation's query, and the time of the next scheduled publication (when the fragment expires).
 FRAGMENT_MISS_QUERIES = 2
+# Fragments of a page's own: the article page's lists of the newest articles of each of its links (one query).
+OWN_FRAGMENT_QUERIES = {"article": 1}
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -120,8 +123,11 @@ def test_query_counts_are_constant(client, django_assert_num_queries, size):
     failures = []
     for name, (url, expected, marker, large_minimum) in PAGES.items():
         cache.clear()
+        purge_public_pages()  # as after a change to public content: every shared fragment is stale
         try:
-            with django_assert_num_queries(expected + FRAGMENT_MISS_QUERIES):
+            with django_assert_num_queries(
+                expected + FRAGMENT_MISS_QUERIES + OWN_FRAGMENT_QUERIES.get(name, 0)
+            ):
                 client.get(url(data))  # the first page after a change renders the shared fragments too
             with django_assert_num_queries(expected):
                 response = client.get(url(data))
