@@ -9,6 +9,7 @@ prints (本报记者, 通讯员, 摄影, 作者, 编辑), whatever language the 
 """
 
 import json
+from html import escape
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -33,13 +34,14 @@ PRINTED_ROLE = {
 }
 AUTHOR_ROLES = {Byline.Role.REPORTER, Byline.Role.CORRESPONDENT, Byline.Role.AUTHOR}
 
-_JSON_ESCAPES = {
-    ord("<"): "\\u003c",
-    ord(">"): "\\u003e",
-    ord("&"): "\\u0026",
-    0x2028: "\\u2028",
-    0x2029: "\\u2029",
-}
+# What could end the <script> element or break JavaScript parsers, and its JSON escape.
+_JSON_ESCAPES = (
+    ("<", "\\u003c"),
+    (">", "\\u003e"),
+    ("&", "\\u0026"),
+    ("\u2028", "\\u2028"),
+    ("\u2029", "\\u2029"),
+)
 
 
 def iso_datetime(value) -> str:
@@ -50,9 +52,13 @@ def iso_datetime(value) -> str:
 
 
 def site_root(request) -> str:
-    """The site's absolute root URL without the trailing slash: NEWSPAPER_URL when set, else the request's."""
-    configured = (getattr(settings, "NEWSPAPER_URL", "") or "").rstrip("/")
-    return configured or request.build_absolute_uri("/").rstrip("/")
+    """The site's absolute root URL without the trailing slash: NEWSPAPER_URL when set, else the request's
+    (worked out once per request: every link in the structured data starts with it)."""
+    root = getattr(request, "_site_root", None)
+    if root is None:
+        configured = (getattr(settings, "NEWSPAPER_URL", "") or "").rstrip("/")
+        root = request._site_root = configured or request.build_absolute_uri("/").rstrip("/")
+    return root
 
 
 def absolute(request, path: str) -> str:
@@ -197,15 +203,28 @@ def news_article(request, article) -> dict:
 def json_ld(data) -> SafeString:
     """JSON for a <script type="application/ld+json"> element: no text in it can close the element."""
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
-    return mark_safe(text.translate(_JSON_ESCAPES))  # <, > and & are escaped, so nothing can end the script
+    for character, escaped in _JSON_ESCAPES:  # str.replace: several times faster than str.translate here
+        text = text.replace(character, escaped)
+    return mark_safe(text)  # <, > and & are escaped, so nothing can end the script
+
+
+def meta_tags(open_graph_pairs, twitter_pairs) -> SafeString:
+    """The Open Graph and Twitter <meta> elements, escaped, one a line (formatted here rather than by a template
+    loop: a dozen elements on every article page)."""
+    lines = [f'<meta property="{escape(str(p))}" content="{escape(str(c))}">' for p, c in open_graph_pairs]
+    lines += [f'<meta name="{escape(str(n))}" content="{escape(str(c))}">' for n, c in twitter_pairs]
+    return mark_safe("\n  ".join(lines))  # noqa: S308 - every value is escaped (html.escape, as Django's escape)
 
 
 def article_seo(request, article) -> dict:
     """Everything templates/partials/article_meta.html renders."""
+    open_graph_pairs = open_graph(request, article)
+    twitter_pairs = twitter_card(article)
     return {
         "canonical_url": canonical_url(request, article),
         "description": description(article),
-        "open_graph": open_graph(request, article),
-        "twitter": twitter_card(article),
+        "open_graph": open_graph_pairs,
+        "twitter": twitter_pairs,
+        "meta_tags": meta_tags(open_graph_pairs, twitter_pairs),
         "json_ld": json_ld(news_article(request, article)),
     }

@@ -1,0 +1,116 @@
+"""What every page repeats is rendered once and shared (base.html's `masthead` and `shared_include` tags), and
+the helpers the hot templates use instead of slower built-ins give exactly what the built-ins gave."""
+
+import datetime
+import re
+
+import pytest
+from django.template import Context, Template
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from articles.cache import _local_fragments
+from articles.templatetags import reader
+
+from .factories import ArticleFactory, IssueFactory, SectionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fragments(settings):
+    settings.PAGE_CACHE = False
+    settings.FRAGMENT_CACHE = True
+
+
+def current_links(html: str) -> list[str]:
+    nav = html[html.index('<nav class="masthead__nav"') : html.index("</nav>")]
+    return re.findall(r'<a href="([^"]+)" aria-current="page"', nav)
+
+
+def test_each_page_marks_its_own_navigation_link(client):
+    section = SectionFactory(name="科技前沿", slug="frontier")
+    ArticleFactory(section=section, issue=IssueFactory(number=1))
+    other = SectionFactory(name="科普天地", slug="popular")
+    ArticleFactory(section=other)
+    assert current_links(client.get("/").content.decode()) == ["/"]
+    assert current_links(client.get(reverse("articles:issues")).content.decode()) == [
+        reverse("articles:issues")
+    ]
+    section_page = client.get(section.get_absolute_url()).content.decode()
+    assert current_links(section_page) == [section.get_absolute_url()]
+    assert current_links(client.get(other.get_absolute_url()).content.decode()) == [other.get_absolute_url()]
+    assert current_links(client.get(reverse("search")).content.decode()) == []
+
+
+def test_a_page_keeps_its_own_masthead_content_inside_the_shared_masthead(client):
+    ArticleFactory(issue=IssueFactory(number=1, date=datetime.date(2026, 5, 18)))
+    html = client.get("/").content.decode()
+    header = html[html.index('<header class="masthead">') : html.index("</header>")]
+    top, nav = header.index("masthead__top"), header.index("masthead__nav")
+    extra = header.index("masthead__date")  # home.html's masthead_extra block: the issue's date
+    assert top < extra < nav and "2026-05-18" in header
+
+
+def test_the_masthead_and_footer_are_rendered_once_per_generation(client, monkeypatch):
+    ArticleFactory(section=SectionFactory(name="科技前沿"))
+    _local_fragments.clear()
+    rendered = []
+    real = reader.render_to_string
+
+    def counted(name, context=None):
+        rendered.append(name)
+        return real(name, context)
+
+    monkeypatch.setattr(reader, "render_to_string", counted)
+    client.get("/")
+    assert sorted(rendered) == [
+        "partials/masthead.html",
+        "partials/site_footer.html",
+        "partials/site_head.html",
+    ]
+    rendered.clear()
+    client.get("/")
+    assert rendered == []
+    client.get(reverse("search"))  # no current link: a masthead of its own, once
+    client.get(reverse("search"))
+    client.get(reverse("articles:tag", args=["量子科技"]))  # no current link either: the same one
+    assert rendered == ["partials/masthead.html"]
+    rendered.clear()
+    ArticleFactory(section=SectionFactory(name="科普天地"))  # a change to public content
+    assert "科普天地" in client.get("/").content.decode()
+    assert "partials/masthead.html" in rendered
+
+
+def test_the_masthead_follows_the_language(client, settings):
+    ArticleFactory()
+    chinese = client.get("/").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get("/").content.decode()
+    assert "往期回顾" in chinese and "Back issues" not in chinese
+    assert "Back issues" in english and "往期回顾" not in english
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+@pytest.mark.parametrize("format_name", ["SHORT_DATE_FORMAT", "DATE_FORMAT", "DATETIME_FORMAT"])
+def test_time_element_is_what_the_date_filter_gave(language, format_name):
+    moments = [
+        timezone.now(),
+        datetime.datetime(2026, 5, 18, 23, 30, 5, 120000, tzinfo=datetime.UTC),  # the next day in Shanghai
+        datetime.datetime(2011, 1, 1, 0, 0, tzinfo=datetime.UTC),
+    ]
+    ours = Template("{% load reader %}{{ value|time_element:name }}")
+    django = Template("<time datetime=\"{{ value|date:'c' }}\">{{ value|date:name }}</time>")
+    with translation.override(language):
+        for value in moments:
+            context = Context({"value": value, "name": format_name})
+            assert ours.render(context) == django.render(context)
+        assert Template("{% load reader %}{{ value|time_element }}").render(Context({"value": None})) == ""
+
+
+def test_url_for_is_the_url_tag_remembered():
+    ours = Template(
+        "{% load reader %}{% url_for 'articles:tag' '量子 科技' %}|{% url_for 'articles:issue_page' 12 3 %}"
+    )
+    django = Template("{% url 'articles:tag' '量子 科技' %}|{% url 'articles:issue_page' 12 3 %}")
+    assert ours.render(Context()) == django.render(Context())
