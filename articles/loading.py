@@ -45,13 +45,15 @@ SELECT 3, o.id, '', 0, NULL, o.name, NULL, o.name, o.slug
 UNION ALL
 SELECT 4, e.id, '', 0, e.start_date, e.name, NULL, e.name, e.slug
   FROM {event} e JOIN {article_event} l ON l.event_id = e.id WHERE l.article_id = %s
+{also}
 ORDER BY 1, 4, 5, 6, 2
 """
 
 
-@functools.cache
-def _links_sql() -> str:
+@functools.lru_cache(maxsize=16)
+def _links_sql(also: str = "") -> str:
     return _LINKS_SQL.format(
+        also=f"UNION ALL {also}" if also else "",
         byline=Byline._meta.db_table,
         author=Author._meta.db_table,
         tag=Tag._meta.db_table,
@@ -187,30 +189,43 @@ def _prefetched(article, name: str, model, objects: list) -> None:
     article._prefetched_objects_cache[name] = queryset
 
 
-def load_links(article) -> None:
+def load_links(article, also: tuple[str, list] | None = None) -> list[tuple]:
     """Bylines with their authors, tags, organizations and events of `article` in one query, in the order the
     page shows them (bylines by position, organizations by name, events by date then name), installed as
-    prefetched. Nothing here decides visibility: these are the links of an article already allowed on screen."""
+    prefetched. Nothing here decides visibility: these are the links of an article already allowed on screen.
+
+    `also`, a statement and its parameters, adds rows of the caller's own to the same round trip (the article
+    page's previous and next articles): rows of this statement's columns (kind, id, role, number, day,
+    sort_name, author_id, name, slug) with a kind of 5 or more, returned as they come, ordered by kind, number
+    and then id.
+    """
     if all(name in getattr(article, "_prefetched_objects_cache", {}) for name in LINK_NAMES):
-        return
+        return fetch(f"SELECT * FROM ({also[0]}) AS rows ORDER BY 1, 4, 2", also[1]) if also else []
     article_type = ContentType.objects.get_for_model(Article).pk
-    rows = fetch(_links_sql(), [article.pk, article_type, article.pk, article.pk, article.pk])
+    also_sql, also_params = also or ("", [])
+    params = [article.pk, article_type, article.pk, article.pk, article.pk, *also_params]
+    rows = fetch(_links_sql(also_sql), params)
     found = {1: [], 2: [], 3: [], 4: []}
-    for kind, pk, role, number, day, _sort_name, author_id, name, slug in rows:
+    extra = []
+    for row in rows:
+        kind, pk, role, number, day, _sort_name, author_id, name, slug = row
         if kind == 1:
             found[1].append(_byline(pk, article.pk, role, number, author_id, name, slug))
         elif kind == 2:
             found[2].append(loaded(Tag, id=pk, name=name, slug=slug))
         elif kind == 3:
             found[3].append(loaded(Organization, id=pk, name=name, slug=slug))
-        else:
+        elif kind == 4:
             found[4].append(loaded(Event, id=pk, name=name, slug=slug, start_date=_date(day)))
+        else:
+            extra.append(row)
     for (name, model), objects in zip(
         [("bylines", Byline), ("tags", Tag), ("organizations", Organization), ("events", Event)],
         found.values(),
         strict=True,
     ):
         _prefetched(article, name, model, objects)
+    return extra
 
 
 def _date(value):

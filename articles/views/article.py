@@ -13,17 +13,13 @@ from taggit.models import TaggedItem
 from newsroom.prepared import fetch
 
 from ..cache import shared_fragments
-from ..loading import instances, load_article, load_links
+from ..loading import from_row, instances, load_article, load_links
 from ..models import Article, ArticleEvent, ArticleOrganization, Byline
 from ..querysets import published_sql, sql_datetime
 
 RELATED_COUNT = 5
 # Related articles are chosen among the newest articles of each shared tag, organization and event.
 RELATED_PER_LINK = 50
-
-
-# What the lists of related and neighbouring articles show of each.
-LISTED = ("id", "title", "published_at", "position")
 
 
 def article_queryset():
@@ -82,10 +78,9 @@ def related_articles(article, limit: int = RELATED_COUNT) -> list:
     shared = Counter(pk for candidates in chosen for pk, _title, _published_at in candidates)
     shared.pop(article.pk, None)
     listed = {pk: (title, published_at) for candidates in chosen for pk, title, published_at in candidates}
-    ranked = heapq.nlargest(limit, shared, key=lambda pk: (shared[pk], listed[pk][1], pk))
-    return instances(
-        Article, ("id", "title", "published_at"), [(pk, *listed[pk], shared[pk]) for pk in ranked], "shared"
-    )
+    ranked = heapq.nlargest(limit, [(count, listed[pk][1], pk) for pk, count in shared.items()])
+    rows = [(pk, *listed[pk], count) for count, _published_at, pk in ranked]
+    return instances(Article, ("id", "title", "published_at"), rows, "shared")
 
 
 # Each kind of link: its table, the article column, the link column, and a condition on the table's rows.
@@ -122,42 +117,55 @@ def _link_lists(links: dict) -> dict:
     return found
 
 
-def neighbours(article):
-    """The published articles before and after `article` where a reader meets them, in one query.
+# The kinds of the previous and next articles' rows in the article page's links statement (load_links).
+BEFORE, AFTER = 5, 6
 
-    On the same printed page (版) by position; for an issue article not placed on a page, among the issue's
-    other unplaced articles; for web-only news, among web-only news by publication time.
+
+def neighbour_rows(article) -> tuple[str, list]:
+    """The statement of the published articles around `article` where a reader meets them, as rows of the links
+    statement (loading.load_links): kind, id, '', position, NULL, '', NULL, title, ''.
+
+    On the same printed page (版) by position (all of the page's handful, kind BEFORE: `neighbours` picks); for
+    an issue article not placed on a page, among the issue's other unplaced articles; for web-only news, among
+    web-only news by publication time (the one before as kind BEFORE, the one after as AFTER).
     """
     visible, params = published_sql("a")
     table = Article._meta.db_table
-    columns = ", ".join(f"a.{name}" for name in LISTED)
+    columns = "a.id, '', a.position, CAST(NULL AS DATE), '', CAST(NULL AS BIGINT), a.title, ''"
     if article.page_id or article.issue_id:
-        # A page (or an issue's unplaced articles) holds a handful: all of them, in reading order.
         if article.page_id:
             place, value = "a.page_id = %s", article.page_id
         else:
             place, value = "a.issue_id = %s AND a.page_id IS NULL", article.issue_id
-        sql = f"SELECT {columns} FROM {table} a WHERE {visible} AND {place} ORDER BY a.position, a.id"
-        rows = fetch(sql, [*params, value])  # (id, title, published_at, position), in reading order
-        key = (article.position, article.pk)
-        before = [row for row in rows if (row[3], row[0]) < key]
-        after = [row for row in rows if (row[3], row[0]) > key]
-        chosen = instances(Article, LISTED, before[-1:] + after[:1])  # only the two shown are made objects
-        previous = chosen.pop(0) if before else None
-        return previous, (chosen[0] if after else None)
+        return f"SELECT {BEFORE}, {columns} FROM {table} a WHERE {visible} AND {place}", [*params, value]
     at = sql_datetime(article.published_at or timezone.now())
-    web_only = f"SELECT {columns} FROM {table} a WHERE {visible} AND a.issue_id IS NULL AND a.id <> %s AND "
+    web_only = f"FROM {table} a WHERE {visible} AND a.issue_id IS NULL AND a.id <> %s AND "
     sql = (
-        f"SELECT * FROM ({web_only}(a.published_at < %s OR (a.published_at = %s AND a.id < %s))"
+        f"SELECT * FROM (SELECT {BEFORE}, {columns} {web_only}"
+        "(a.published_at < %s OR (a.published_at = %s AND a.id < %s))"
         " ORDER BY a.published_at DESC, a.id DESC LIMIT 1) AS previous UNION ALL "
-        f"SELECT * FROM ({web_only}(a.published_at > %s OR (a.published_at = %s AND a.id > %s))"
+        f"SELECT * FROM (SELECT {AFTER}, {columns} {web_only}"
+        "(a.published_at > %s OR (a.published_at = %s AND a.id > %s))"
         " ORDER BY a.published_at, a.id LIMIT 1) AS following"
     )
     side = [*params, article.pk]
-    rows = instances(Article, LISTED, fetch(sql, [*side, at, at, article.pk, *side, at, at, article.pk]))
-    key = (article.published_at or timezone.now(), article.pk)
-    previous = next((a for a in rows if (a.published_at, a.pk) < key), None)
-    following = next((a for a in rows if (a.published_at, a.pk) > key), None)
+    return sql, [*side, at, at, article.pk, *side, at, at, article.pk]
+
+
+def neighbours(article, rows: list[tuple]):
+    """The previous and next articles (objects with id, title and position) among `neighbour_rows`' rows."""
+    if article.page_id or article.issue_id:
+        key = (article.position, article.pk)  # the page's articles, in reading order (position, then id)
+        before = [row for row in rows if (row[3], row[1]) < key]
+        after = [row for row in rows if (row[3], row[1]) > key]
+        before, after = before[-1:], after[:1]
+    else:
+        before = [row for row in rows if row[0] == BEFORE]
+        after = [row for row in rows if row[0] == AFTER]
+    previous, following = (
+        from_row(Article, ("id", "title", "position"), (row[1], row[7], row[3])) if row else None
+        for row in (before[0] if before else None, after[0] if after else None)
+    )
     return previous, following
 
 
@@ -168,9 +176,8 @@ def render_article(request, article, *, preview=False, extra_context=None):
     adds the preview banner and keeps search engines away. Related articles and previous/next only ever list
     published articles, whatever `article` is.
     """
-    load_links(article)
+    previous, following = neighbours(article, load_links(article, also=neighbour_rows(article)))
     bylines = list(article.bylines.all())
-    previous, following = neighbours(article)
     context = {
         "article": article,
         "preview": preview,

@@ -6,10 +6,17 @@ import datetime
 
 import pytest
 
-from articles.models import ArticleEvent, ArticleOrganization, Byline
+from articles.models import Article, ArticleEvent, ArticleOrganization, Byline
 from articles.views.article import article_queryset, load_links
 
-from .factories import ArticleFactory, AuthorFactory, EventFactory, OrganizationFactory
+from .factories import (
+    ArticleFactory,
+    AuthorFactory,
+    EventFactory,
+    IssueFactory,
+    IssuePageFactory,
+    OrganizationFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +81,29 @@ def test_what_a_caller_prefetched_is_not_loaded_again(article, django_assert_num
     prefetch_related_objects([loaded], "bylines__author", "tags", "organizations", "events")
     with django_assert_num_queries(0):
         load_links(loaded)
+
+
+def test_the_pages_previous_and_next_come_in_the_same_round_trip(article, django_assert_num_queries):
+    """The article page adds its neighbours to the links statement: one query for both, the rows in order."""
+    from articles.views.article import neighbour_rows, neighbours
+
+    issue = IssueFactory(number=77)
+    page = IssuePageFactory(issue=issue, number=2)
+    around = [
+        ArticleFactory(
+            issue=issue, page=page, position=n, status="published", published_at=article.created_at
+        )
+        for n in (1, 3)
+    ]
+    Article.objects.filter(pk=article.pk).update(issue=issue, page=page, position=2)
+    loaded = article_queryset().get(pk=article.pk)
+    with django_assert_num_queries(1):
+        rows = load_links(loaded, also=neighbour_rows(loaded))
+        assert [b.author.name for b in loaded.bylines.all()] == ["林知远", "苏晴", "周远帆", "王启航"]
+    assert neighbours(loaded, rows) == (around[0], around[1])
+    # With the links prefetched already, only the caller's rows are asked for, in the same order.
+    with django_assert_num_queries(1):
+        assert load_links(loaded, also=neighbour_rows(loaded)) == rows
 
 
 def test_web_only_neighbours_by_time_then_id(client):

@@ -103,7 +103,7 @@ PAGES = {
     "home": (lambda d: "/", 6, ARTICLE_LINK, 12),
     "issue archive": (lambda d: reverse("articles:issues"), 2, 'href="/issues/', 5),
     "issue": (lambda d: d["issue"].get_absolute_url(), 5, ARTICLE_LINK, 12),
-    "article": (lambda d: d["article"].get_absolute_url(), 3, 'href="/tags/', 3),
+    "article": (lambda d: d["article"].get_absolute_url(), 2, 'href="/tags/', 3),
     "author": (lambda d: d["author"].get_absolute_url(), 5, ARTICLE_LINK, 20),
     "organization": (lambda d: d["organization"].get_absolute_url(), 7, ARTICLE_LINK, 20),
     "event": (lambda d: d["event"].get_absolute_url(), 5, ARTICLE_LINK, 20),
