@@ -250,10 +250,7 @@ def load_bylines(articles) -> None:
     sql = _BYLINES_SQL.format(
         byline=Byline._meta.db_table, author=Author._meta.db_table, ids=", ".join(["%s"] * len(found))
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(found))
-        rows = cursor.fetchall()
-    for row in rows:
+    for row in fetch(sql, list(found)):
         found[row[1]].append(_byline(*row))
     for article in articles:
         _prefetched(article, "bylines", Byline, found[article.pk])

@@ -35,6 +35,7 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import OperationalError, connection, models, transaction
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 jieba.setLogLevel(60)
@@ -241,11 +242,17 @@ class Term:
             return [self.text]
         return [self.text[i : i + 2] for i in range(len(self.text) - 1)]
 
-    def tsquery(self) -> str:
+    def tsquery(self, phrase: bool = True) -> str:
+        """The term as tsquery text: its bigrams as a phrase (a <-> b), or with phrase=False only all of them
+        (a & b), which the GIN index answers exactly, without reading each candidate's vector."""
         # Tokens hold letters and digits only (see _TOKEN_RE), so quoting them needs no escaping.
         if self.cjk and len(self.text) == 1:
             return f"'{self.text}':*"
-        return "(" + " <-> ".join(f"'{gram}'" for gram in self.grams) + ")"
+        return "(" + (" <-> " if phrase else " & ").join(f"'{gram}'" for gram in self.grams) + ")"
+
+    @property
+    def is_phrase(self) -> bool:
+        return self.cjk and len(self.grams) > 1
 
 
 @dataclass
@@ -265,8 +272,12 @@ class SearchQuery:
         words = {t.text for t in [*self.phrases, *self.terms]}
         return sorted(words, key=len, reverse=True)
 
-    def match_tsquery(self) -> str:
-        return " & ".join(term.tsquery() for term in self.terms)
+    def match_tsquery(self, phrases: bool = True) -> str:
+        return " & ".join(term.tsquery(phrases) for term in self.terms)
+
+    @property
+    def has_phrases(self) -> bool:
+        return any(term.is_phrase for term in self.terms)
 
     def rank_tsquery(self) -> str:
         """Whole runs as phrases, plus the jieba words as single lexemes: ranks exact and word matches higher."""
@@ -329,11 +340,13 @@ def search_queryset(
     date_from=None,
     date_to=None,
     order: str = "relevance",
+    phrases: bool = True,
 ):
     """Published articles matching `query` and the filters, best first (or newest first with order="date").
 
     An empty query with filters lists the filtered articles newest first; an empty query without filters
-    matches nothing.
+    matches nothing. With phrases=False (PostgreSQL), a phrase's words need only all be there, not in order:
+    `result_window` narrows to those first, then checks the phrases.
     """
     from .models import Byline
 
@@ -354,7 +367,7 @@ def search_queryset(
             return qs.none()
         return qs.order_by("-published_at", "-id")
     if is_postgres():
-        return _postgres_search(qs, query, order)
+        return _postgres_search(qs, query, order, phrases)
     return _fallback_search(qs, query, order)
 
 
@@ -375,14 +388,16 @@ class _VectorSQL(models.Expression):
         return f"{type(self).__name__}({self.template!r}, {self.params!r})"
 
 
-def _matches(query: SearchQuery):
+def _matches(query: SearchQuery, phrases: bool = True):
     return _VectorSQL(
-        "{vector} @@ to_tsquery('simple'::regconfig, %s)", (query.match_tsquery(),), models.BooleanField()
+        "{vector} @@ to_tsquery('simple'::regconfig, %s)",
+        (query.match_tsquery(phrases),),
+        models.BooleanField(),
     )
 
 
-def _postgres_search(qs, query: SearchQuery, order: str):
-    qs = qs.filter(_matches(query))
+def _postgres_search(qs, query: SearchQuery, order: str, phrases: bool = True):
+    qs = qs.filter(_matches(query, phrases))
     if order == "date":
         return qs.order_by("-published_at", "-id")
     return qs.annotate(search_rank=_rank(query)).order_by("-search_rank", "-published_at", "-id")
@@ -491,9 +506,9 @@ def result_window(
     if (date_from is None or _start_of(date_from) < recent_from) and (
         date_to is None or _start_of(min(date_to, LATEST) + timedelta(days=1)) > recent_from
     ):
-        rows = _window_rows(qs.filter(published_at__gte=recent_from), query, limit, order)
+        rows = _window_rows(query, limit, order, filters, since=recent_from)
     if len(rows) <= limit:  # the recent days hold too few (or the dates exclude them): the whole range
-        rows = _window_rows(qs, query, limit, order)
+        rows = _window_rows(query, limit, order, filters)
     capped = len(rows) > limit
     rows = rows[:limit]
     if order == "date" or not query:
@@ -503,11 +518,14 @@ def result_window(
     return [pk for pk, _published_at, _rank_value in ranked], capped
 
 
-def _window_rows(qs, query: SearchQuery, limit: int, order: str) -> list[tuple]:
-    """(pk, published_at[, rank]) of the newest limit + 1 articles of `qs` (one more than shown: is there
-    more?), newest first; ranked in the same statement, so PostgreSQL ranks only the window's rows."""
-    newest = qs.values("pk")[: limit + 1]
+def _window_rows(query: SearchQuery, limit: int, order: str, filters: dict, since=None) -> list[tuple]:
+    """(pk, published_at[, rank]) of the newest limit + 1 matching articles (one more than shown: is there
+    more?), published `since` if given, newest first; ranked in the same statement, so PostgreSQL ranks only
+    the window's rows."""
+    newest = _newest(query, limit + 1, filters, since)
     if order == "date" or not query:
+        if isinstance(newest, RawSQL):
+            newest = _published().filter(pk__in=newest).order_by("-published_at", "-id")
         return list(newest.values_list("pk", "published_at"))
     rows = list(
         _published()
@@ -518,6 +536,35 @@ def _window_rows(qs, query: SearchQuery, limit: int, order: str) -> list[tuple]:
     )
     rows.sort(key=lambda row: (row[1], row[0]), reverse=True)
     return rows
+
+
+def _newest(query: SearchQuery, count: int, filters: dict, since=None):
+    """The newest `count` matching articles (published `since` if given): a queryset of them, newest first, or
+    on PostgreSQL for a query with phrases, a subquery of their pks.
+
+    A phrase (adjacent bigrams, a <-> b) is where PostgreSQL's GIN index is not exact: it checks each
+    candidate against its vector, read from TOAST, before anything else about the row. For a phrase of common
+    words that is thousands of vectors across fifteen years (60 ms), of which the dates keep a hundred. So the
+    candidates come from the phrases' words alone (all of them, in any order: exact in the index), the status
+    and dates are checked on the row, and what is left is checked for the phrases, newest first, until `count`
+    have them; the inner query is fenced with OFFSET 0, so the planner cannot merge the two checks back into one.
+    """
+    phrased = is_postgres() and bool(query) and query.has_phrases
+    qs = search_queryset(query, order="date", phrases=not phrased, **filters)
+    if since is not None:
+        qs = qs.filter(published_at__gte=since)
+    if not phrased:
+        return qs.values("pk")[:count]
+    # Newest first inside the fence too: the outer join then reads candidates in date order and stops at
+    # `count` phrases found, instead of checking every candidate and sorting.
+    inner, params = qs.values("pk", "published_at").query.sql_with_params()
+    sql = (
+        f"SELECT c.id FROM ({inner} OFFSET 0) AS c (id, published_at)"
+        f" JOIN {connection.ops.quote_name(qs.model._meta.db_table)} a ON a.id = c.id"
+        " WHERE a.search_vector @@ to_tsquery('simple'::regconfig, %s)"
+        " ORDER BY c.published_at DESC, c.id DESC LIMIT %s"
+    )
+    return RawSQL(sql, (*params, query.match_tsquery(), count))
 
 
 def run_search(query, *, page_number=1, page_size: int = PAGE_SIZE, **filters) -> SearchResults:

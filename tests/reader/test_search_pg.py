@@ -121,11 +121,11 @@ def test_a_slow_search_says_so_instead_of_failing(client, monkeypatch, settings)
     ArticleFactory(title="碳中和路线图发布")
     original = search._postgres_search
 
-    def slow(qs, query, order):
+    def slow(qs, query, order, phrases=True):
         from django.db.models import BooleanField
         from django.db.models.expressions import RawSQL
 
-        return original(qs, query, order).filter(
+        return original(qs, query, order, phrases).filter(
             RawSQL("(SELECT true FROM pg_sleep(0.2))", [], output_field=BooleanField())
         )
 
@@ -140,3 +140,24 @@ def test_a_slow_search_says_so_instead_of_failing(client, monkeypatch, settings)
     assert Article.objects.published().count() == 1
     monkeypatch.undo()
     assert client.get(reverse("search"), {"q": "碳中和"}).context["results"].count == 1
+
+
+@pytest.mark.parametrize("order", ["relevance", "date"])
+def test_a_phrase_is_checked_after_its_words(order):
+    """The window takes candidates by a phrase's words (exact in the index), then keeps those that hold the
+    phrase: an article with every bigram of 科普讲解 but not in a row is no result, newest first as ever."""
+    now = timezone.now()
+    phrase = [
+        ArticleFactory(title=f"科普讲解大赛第{n}场", published_at=now - datetime.timedelta(hours=n))
+        for n in (3, 1)
+    ]
+    ArticleFactory(
+        title="科普讲座与现场讲解", published_at=now - datetime.timedelta(hours=2)
+    )  # 科普 普讲 讲座 … 讲解
+    old = ArticleFactory(title="科普讲解进校园", published_at=now - datetime.timedelta(days=800))
+    query = search.parse_query("科普讲解")
+    assert query.has_phrases
+    ids, capped = search.result_window(query, limit=10, order=order)
+    assert not capped
+    expected = [phrase[1].pk, phrase[0].pk, old.pk]  # the last year, then the whole archive; newest first
+    assert ids == expected if order == "date" else sorted(ids) == sorted(expected)
