@@ -291,8 +291,8 @@ def shared_fragments(names: list[str], compute_missing) -> dict:
     the names not found (in one query, say), as a dict.
 
     Each process keeps the fragments it used last in its own memory (FRAGMENT_LOCAL_ENTRIES of them) in front
-    of the cache: checked against the generation like any other entry, so exactly as fresh, and a hit costs
-    neither a round trip nor unpickling.
+    of a shared cache (Redis), or instead of a cache in local memory: checked against the generation like any
+    other entry, so exactly as fresh, and a hit costs neither a round trip nor unpickling.
     """
     if not getattr(settings, "FRAGMENT_CACHE", True) or _failed.is_set():
         return compute_missing(list(names))
@@ -309,8 +309,11 @@ def shared_fragments(names: list[str], compute_missing) -> dict:
                 found[name] = entry[2]
             else:
                 wanted.append(name)
-        if wanted:
-            shared = caches[CACHE_ALIAS].get_many([keys[name] for name in wanted])
+        # A cache in local memory is this process's own: the local copies are all it would hold, and storing
+        # fragments there too would crowd out whole pages (Django's default of 300 entries).
+        cache = caches[CACHE_ALIAS]
+        shared_tier = not isinstance(cache, LocMemCache)
+        shared = cache.get_many([keys[name] for name in wanted]) if wanted and shared_tier else {}
     except Exception:
         logger.warning("Fragment cache unavailable; computing", exc_info=True)
         return compute_missing(list(names))
@@ -329,7 +332,8 @@ def shared_fragments(names: list[str], compute_missing) -> dict:
     try:
         expires = _fragment_expiry(now)
         entries = {keys[name]: (generation, expires, computed[name]) for name in missing}
-        caches[CACHE_ALIAS].set_many(entries, timeout=max(1, int(expires - now.timestamp())))
+        if shared_tier:
+            cache.set_many(entries, timeout=max(1, int(expires - now.timestamp())))
         for key, entry in entries.items():
             _local_fragments.put(key, entry)
     except Exception:  # the values are right; only keeping them failed
