@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """`make bench`: the site at a newspaper's scale, measured, in one table.
 
-    .venv/bin/python bench/run.py --articles 100000              # make bench (about 15 minutes)
+    .venv/bin/python bench/run.py --articles 100000              # make bench (about 6 minutes on 2 cores)
     .venv/bin/python bench/run.py --articles 1000 --duration 3 --smoke   # make bench-smoke (CI)
 
 1. Creates a fresh PostgreSQL database (newsroom_bench on 127.0.0.1:5432, user postgres; dropped first),
