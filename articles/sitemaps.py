@@ -1,7 +1,9 @@
 """Sitemaps: articles, issues and entity pages, each only with what is public, and a Google News sitemap.
 
 Entity pages (authors, organizations, events, tags, sections) are listed only when a published article stands
-on them, with that article's last change as lastmod: one query per sitemap whatever the number of entries.
+on them, with the last change of their published articles as lastmod: a fixed number of queries per sitemap
+whatever the number of entries (the count, the page, and every entity's lastmod in one grouped query; the
+correlated subquery this replaced took seconds at 100,000 articles).
 The views of django.contrib.sitemaps build absolute URLs from the request (RequestSite: the Sites framework is
 not installed).
 """
@@ -9,7 +11,7 @@ not installed).
 from datetime import timedelta
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, OuterRef, Subquery
+from django.db.models import Exists, Max, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
@@ -22,11 +24,9 @@ NEWS_WINDOW = timedelta(days=2)
 NEWS_LIMIT = 1000  # Google News reads at most 1,000 URLs per news sitemap
 
 
-def _latest_public_change(**relation):
-    """The last change of a published article related to the outer row, e.g. bylines__author=OuterRef("pk")."""
-    return Subquery(
-        Article.objects.published().filter(**relation).order_by("-updated_at").values("updated_at")[:1]
-    )
+def _has_public_article(relation: str) -> Exists:
+    """Whether a published article is related to the outer row, e.g. relation="bylines__author"."""
+    return Exists(Article.objects.published().filter(**{relation: OuterRef("pk")}))
 
 
 class ArticleSitemap(Sitemap):
@@ -47,24 +47,31 @@ class ArticleSitemap(Sitemap):
 
 
 class _EntitySitemap(Sitemap):
-    """Objects with at least one public article; lastmod is that article's last change."""
+    """Objects with at least one public article; lastmod is the last change of their public articles."""
 
     model = None
     relation = ""  # the path from Article to the model, e.g. "bylines__author"
     fields = ("id", "slug")
 
     def items(self):
-        return (
-            self.model.objects.annotate(
-                public_lastmod=_latest_public_change(**{self.relation: OuterRef("pk")})
+        return self.model.objects.filter(_has_public_article(self.relation)).only(*self.fields).order_by("pk")
+
+    def public_lastmods(self) -> dict:
+        """{pk: the last change of its published articles} for every object of the model, in one query
+        (kept on the instance: the sitemap views make one per request)."""
+        if not hasattr(self, "_public_lastmods"):
+            rows = (
+                Article.objects.published()
+                .filter(**{f"{self.relation}__isnull": False})
+                .values_list(self.relation)
+                .annotate(latest=Max("updated_at"))
+                .order_by()
             )
-            .filter(public_lastmod__isnull=False)
-            .only(*self.fields)
-            .order_by("pk")
-        )
+            self._public_lastmods = dict(rows)
+        return self._public_lastmods
 
     def lastmod(self, item):
-        return item.public_lastmod
+        return self.public_lastmods().get(item.pk)
 
     def get_latest_lastmod(self):
         return (
