@@ -94,7 +94,11 @@ def organization_detail(request, slug):
     children = list(
         organization.children.annotate(is_public=mentioned_publicly() | organized_publicly()).order_by("name")
     )
-    page = paginate(request, public_articles().filter(organizations=organization).latest_first())
+    page = paginate(
+        request,
+        public_articles().filter(organizations=organization).latest_first(),
+        count_as=f"organization|{organization.pk}",
+    )
     events = public_events().filter(organizers=organization)
     return render(
         request,

@@ -115,3 +115,31 @@ def test_switched_off_it_computes_every_time(client, settings):
     # The search page lists the sections twice (navigation and form): both compute, on every request.
     assert len(navigation_queries(client)) == 2
     assert len(navigation_queries(client)) == 2
+
+
+def test_a_listings_count_is_shared_by_its_pages_and_never_stale(client):
+    """An entity listing's total (its pagination) is counted once per generation, for every page of it."""
+    first = ArticleFactory(published=True)
+    first.tags.add("量子科技")
+    url = reverse("articles:tag", args=["量子科技"])
+
+    def shown() -> str:
+        html = client.get(url).content.decode()
+        return html[html.index('<p class="page-head__meta">') :].split("·")[0]
+
+    assert ">1篇文章" in shown()
+    with CaptureQueriesContext(connection) as queries:
+        assert ">1篇文章" in shown()
+    assert not any("COUNT(" in q["sql"] for q in queries)  # the shared count
+    second = ArticleFactory(published=True)
+    second.tags.add("量子科技")
+    assert ">2篇文章" in shown()  # a new article counts at once
+    workflow.withdraw(second, editor(), comment="数据有误，撤回核实")
+    assert ">1篇文章" in shown()  # a withdrawal too
+    start = timezone.now()
+    goes_public = start + datetime.timedelta(minutes=5)
+    ArticleFactory(status="published", published_at=goes_public).tags.add("量子科技")
+    with mock.patch("django.utils.timezone.now", return_value=start) as now:
+        assert ">1篇文章" in shown()
+        now.return_value = goes_public + datetime.timedelta(seconds=1)
+        assert ">2篇文章" in shown()  # a scheduled one on time

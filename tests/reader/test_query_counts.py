@@ -105,15 +105,16 @@ PAGES = {
     "issue": (lambda d: d["issue"].get_absolute_url(), 5, ARTICLE_LINK, 12),
     "article": (lambda d: d["article"].get_absolute_url(), 2, 'href="/tags/', 3),
     "author": (lambda d: d["author"].get_absolute_url(), 5, ARTICLE_LINK, 20),
-    "organization": (lambda d: d["organization"].get_absolute_url(), 7, ARTICLE_LINK, 20),
-    "event": (lambda d: d["event"].get_absolute_url(), 5, ARTICLE_LINK, 20),
-    "tag": (lambda d: reverse("articles:tag", args=[d["tag"]]), 4, ARTICLE_LINK, 20),
-    "section": (lambda d: d["section"].get_absolute_url(), 4, ARTICLE_LINK, 20),
+    "organization": (lambda d: d["organization"].get_absolute_url(), 6, ARTICLE_LINK, 20),
+    "event": (lambda d: d["event"].get_absolute_url(), 4, ARTICLE_LINK, 20),
+    "tag": (lambda d: reverse("articles:tag", args=[d["tag"]]), 3, ARTICLE_LINK, 20),
+    "section": (lambda d: d["section"].get_absolute_url(), 3, ARTICLE_LINK, 20),
 }
 # The section navigation's query, and the time of the next scheduled publication (when the fragment expires).
 FRAGMENT_MISS_QUERIES = 2
-# Fragments of a page's own: the article page's lists of the newest articles of each of its links (one query).
-OWN_FRAGMENT_QUERIES = {"article": 1}
+# Fragments of a page's own: the article page's lists of the newest articles of each of its links (one query);
+# an entity listing's count for its pagination, shared by all its pages.
+OWN_FRAGMENT_QUERIES = {"article": 1, "organization": 1, "event": 1, "tag": 1, "section": 1}
 
 
 @pytest.mark.parametrize("size", SIZES)
