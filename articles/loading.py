@@ -77,7 +77,7 @@ def _model_order(model, attnames: tuple) -> tuple | None:
     the values of a partial row in that order); None when `attnames` are in that order already."""
     order = tuple(attnames.index(f.attname) for f in model._meta.concrete_fields if f.attname in attnames)
     if len(order) != len(attnames):
-        raise ValueError(f"{model.__name__} has no field among {attnames} that is not listed once")
+        raise ValueError(f"{attnames} must name fields of {model.__name__}, each once")
     return None if order == tuple(range(len(attnames))) else order
 
 
