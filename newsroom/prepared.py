@@ -10,8 +10,10 @@ Connections are persistent (CONN_MAX_AGE), so this is once in a long while.
 SQLite compiles statements in the sqlite3 module, which keeps its own cache of them: there `fetch` runs the
 SQL as it is.
 
-A prepared statement lives in its database session. Behind a connection pooler in transaction mode that does
-not track them (PgBouncer before 1.21) set DJANGO_DB_PREPARED=0. A connection keeps at most
+A prepared statement lives in its database session. Behind a connection pooler in transaction mode set
+DJANGO_DB_PREPARED=0: such a pooler hands each transaction whichever session is free, and SQL-level PREPARE is
+not among what it tracks (PgBouncer 1.21 and later track the protocol-level prepared statements of drivers,
+not these). A connection keeps at most
 MAX_PER_CONNECTION statements, dropping the least recently used.
 """
 
@@ -19,7 +21,7 @@ from collections import OrderedDict
 from hashlib import blake2b
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 
@@ -32,6 +34,12 @@ def fetch(sql: str, params: list | tuple = ()) -> list[tuple]:
     The first time on a connection, PREPARE and EXECUTE go together in one round trip (psycopg2 sends
     both statements at once and returns the last one's rows), so a page costs as many round trips, and as many
     queries in the query-count tests, whether its statements were prepared yet or not.
+
+    If the session no longer has a statement this connection prepared (something ran DEALLOCATE, a pooler
+    handed over another session) or its plan no longer fits (a migration changed a column it reads), the
+    EXECUTE fails: the connection then starts its set afresh (DEALLOCATE ALL with the next PREPARE), and
+    outside a transaction the statement is prepared again and run at once; inside one, the error stands (the
+    transaction is aborted) and the next statement after it recovers.
     """
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql" or not settings.DB_PREPARED:
@@ -43,8 +51,14 @@ def fetch(sql: str, params: list | tuple = ()) -> list[tuple]:
         execute = f"EXECUTE {name}({placeholders})" if params else f"EXECUTE {name}"
         if name in statements:
             statements.move_to_end(name)
-            cursor.execute(execute, list(params))
-            return cursor.fetchall()
+            try:
+                cursor.execute(execute, list(params))
+                return cursor.fetchall()
+            except DatabaseError:
+                statements.clear()
+                statements[_UNSURE] = True
+                if cursor.db.in_atomic_block or not cursor.db.is_usable():
+                    raise
         preamble = []
         if statements.get(_UNSURE):
             # A PREPARE may or may not have survived a failed round trip: start this connection's set afresh.

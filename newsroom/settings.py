@@ -119,7 +119,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # articles). DJANGO_DB_OPTIONS adds libpq options (e.g. "-c work_mem=8MB"); empty to keep the server's own.
     DATABASES["default"]["OPTIONS"].setdefault("options", os.environ.get("DJANGO_DB_OPTIONS", "-c jit=off"))
 # The public pages' hand-written statements are prepared once per connection on PostgreSQL (newsroom/prepared.py);
-# 0 behind a pooler in transaction mode that does not keep prepared statements (PgBouncer before 1.21).
+# 0 behind any pooler in transaction mode (PgBouncer's included: it does not track SQL-level PREPARE).
 DB_PREPARED = env_bool("DJANGO_DB_PREPARED", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

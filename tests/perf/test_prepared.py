@@ -94,3 +94,36 @@ def test_after_a_failed_round_trip_the_connection_starts_afresh(settings):
     with CaptureQueriesContext(connection) as queries:
         assert fetch(SQL + " AND id = %s", [1, "", 1]) == []
     assert statements(queries) == ["DEALLOCATE+PREPARE+EXECUTE"]  # DEALLOCATE ALL, then as new
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_statement_the_session_lost_is_prepared_again(settings):
+    """Something dropped the session's statements behind the connection's back (a DEALLOCATE, a pooler handing
+    over another session): outside a transaction the next call prepares again and answers."""
+    settings.DB_PREPARED = True
+    sql = SQL + " AND id >= %s"
+    fetch(sql, [1, "", 0])
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    with CaptureQueriesContext(connection) as queries:
+        assert fetch(sql, [1, "", 0]) == []
+    assert statements(queries)[-1] == "DEALLOCATE+PREPARE+EXECUTE"
+    with CaptureQueriesContext(connection) as queries:
+        assert fetch(sql, [1, "", 0]) == []
+    assert statements(queries) == ["EXECUTE"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_inside_a_transaction_the_error_stands_and_the_next_statement_recovers(settings):
+    from django.db import DatabaseError, transaction
+
+    settings.DB_PREPARED = True
+    sql = SQL + " AND id >= %s AND id >= %s"
+    fetch(sql, [1, "", 0, 0])
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE ALL")
+    with pytest.raises(DatabaseError, match="does not exist"), transaction.atomic():
+        fetch(sql, [1, "", 0, 0])
+    assert fetch(sql, [1, "", 0, 0]) == []
