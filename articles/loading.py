@@ -108,20 +108,6 @@ def converted(columns: tuple, rows: list) -> list:
     return [tuple(row) for row in compiler.apply_converters(rows, converters)]
 
 
-def instances(model, attnames: tuple, rows: list, *extra: str) -> list:
-    """Instances of `model` from rows holding `attnames` and then the `extra` values, set as attributes; any
-    other field is deferred."""
-    columns = tuple((model, attname, "t") for attname in attnames)
-    found = []
-    width = len(attnames)
-    for row in converted(columns, rows):  # the extra values follow, not converted
-        instance = from_row(model, attnames, row[:width])
-        for name, value in zip(extra, row[width:], strict=True):
-            setattr(instance, name, value)
-        found.append(instance)
-    return found
-
-
 @functools.lru_cache(maxsize=4)
 def _article_statement(vendor: str) -> tuple[str, tuple, tuple]:
     """The article page's article query (published only; the time is the last parameter), its columns, and the

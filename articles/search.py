@@ -522,25 +522,18 @@ def _window_rows(query: SearchQuery, limit: int, order: str, filters: dict, sinc
     """(pk, published_at[, rank]) of the newest limit + 1 matching articles (one more than shown: is there
     more?), published `since` if given, newest first; ranked in the same statement, so PostgreSQL ranks only
     the window's rows."""
-    newest = _newest(query, limit + 1, filters, since)
+    window = _published().filter(pk__in=_newest(query, limit + 1, filters, since))
     if order == "date" or not query:
-        if isinstance(newest, RawSQL):
-            newest = _published().filter(pk__in=newest).order_by("-published_at", "-id")
-        return list(newest.values_list("pk", "published_at"))
+        return list(window.order_by("-published_at", "-id").values_list("pk", "published_at"))
     rows = list(
-        _published()
-        .filter(pk__in=newest)
-        .order_by()
-        .annotate(search_rank=_rank(query))
-        .values_list("pk", "published_at", "search_rank")
+        window.order_by().annotate(search_rank=_rank(query)).values_list("pk", "published_at", "search_rank")
     )
     rows.sort(key=lambda row: (row[1], row[0]), reverse=True)
     return rows
 
 
 def _newest(query: SearchQuery, count: int, filters: dict, since=None):
-    """The newest `count` matching articles (published `since` if given): a queryset of them, newest first, or
-    on PostgreSQL for a query with phrases, a subquery of their pks.
+    """The pks of the newest `count` matching articles (published `since` if given), as a subquery.
 
     A phrase (adjacent bigrams, a <-> b) is where PostgreSQL's GIN index is not exact: it checks each
     candidate against its vector, read from TOAST, before anything else about the row. For a phrase of common

@@ -218,13 +218,9 @@ def meta_tags(open_graph_pairs, twitter_pairs) -> SafeString:
 
 def article_seo(request, article) -> dict:
     """Everything templates/partials/article_meta.html renders."""
-    open_graph_pairs = open_graph(request, article)
-    twitter_pairs = twitter_card(article)
     return {
         "canonical_url": canonical_url(request, article),
         "description": description(article),
-        "open_graph": open_graph_pairs,
-        "twitter": twitter_pairs,
-        "meta_tags": meta_tags(open_graph_pairs, twitter_pairs),
+        "meta_tags": meta_tags(open_graph(request, article), twitter_card(article)),
         "json_ld": json_ld(news_article(request, article)),
     }

@@ -13,22 +13,15 @@ from taggit.models import TaggedItem
 from newsroom.prepared import fetch
 
 from ..cache import shared_fragments
-from ..loading import from_row, instances, load_article, load_links
+from ..loading import converted, from_row, load_article, load_links
 from ..models import Article, ArticleEvent, ArticleOrganization, Byline
 from ..querysets import published_sql, sql_datetime
 
 RELATED_COUNT = 5
 # Related articles are chosen among the newest articles of each shared tag, organization and event.
 RELATED_PER_LINK = 50
-
-
-def article_queryset():
-    """Published articles with the placement and section the article page shows, as `load_article` loads one."""
-    return (
-        Article.objects.published()
-        .select_related("issue", "page", "section")
-        .defer("search_text")  # the index's text: kilobytes per row that the page never shows
-    )
+# What a list of related articles shows of each.
+LISTED = ("id", "title", "published_at")
 
 
 def article_detail(request, pk):
@@ -78,14 +71,19 @@ def related_articles(article, limit: int = RELATED_COUNT) -> list:
     shared = Counter(pk for candidates in chosen for pk, _title, _published_at in candidates)
     shared.pop(article.pk, None)
     listed = {pk: (title, published_at) for candidates in chosen for pk, title, published_at in candidates}
-    ranked = heapq.nlargest(limit, [(count, listed[pk][1], pk) for pk, count in shared.items()])
-    rows = [(pk, *listed[pk], count) for count, _published_at, pk in ranked]
-    return instances(Article, ("id", "title", "published_at"), rows, "shared")
+    related = []
+    for count, _published_at, pk in heapq.nlargest(
+        limit, [(n, listed[pk][1], pk) for pk, n in shared.items()]
+    ):
+        item = from_row(Article, LISTED, (pk, *listed[pk]))
+        item.shared = count
+        related.append(item)
+    return related
 
 
 # Each kind of link: its table, the article column, the link column, and a condition on the table's rows.
 _LINK_TABLES = {
-    "tag": (TaggedItem._meta.db_table, "object_id", "tag_id", "content_type_id = %s AND "),
+    "tag": (TaggedItem._meta.db_table, "object_id", "tag_id", "l.content_type_id = %s AND "),
     "organization": (ArticleOrganization._meta.db_table, "article_id", "organization_id", ""),
     "event": (ArticleEvent._meta.db_table, "article_id", "event_id", ""),
 }
@@ -103,17 +101,15 @@ def _link_lists(links: dict) -> dict:
         selects.append(
             f"SELECT id, title, published_at, {number} AS list FROM (SELECT a.id, a.title, a.published_at"
             f" FROM {table} l JOIN {Article._meta.db_table} a ON a.id = l.{column}"
-            f" WHERE {extra.replace('content_type_id', 'l.content_type_id')}l.{link_column} = %s AND {visible}"
+            f" WHERE {extra}l.{link_column} = %s AND {visible}"
             f" ORDER BY l.{column} DESC LIMIT %s) AS list{number}"
         )
         params += [*([article_type] if extra else []), pk, *visible_params, RELATED_PER_LINK]
-    rows = instances(
-        Article, ("id", "title", "published_at"), fetch(" UNION ALL ".join(selects), params), "list"
-    )
     found = {name: [] for name in links}
     names = list(links)
-    for row in rows:
-        found[names[row.list]].append((row.pk, row.title, row.published_at))
+    columns = tuple((Article, name, "a") for name in LISTED)
+    for pk, title, published_at, number in converted(columns, fetch(" UNION ALL ".join(selects), params)):
+        found[names[number]].append((pk, title, published_at))
     return found
 
 

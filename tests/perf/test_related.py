@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import workflow
+from articles.loading import load_article
 from articles.models import ArticleOrganization
 from articles.views import article as article_views
 from articles.views.article import related_articles
@@ -48,9 +49,7 @@ def test_one_query_and_candidates_bounded_by_link(monkeypatch):
     monkeypatch.setattr(article_views, "RELATED_PER_LINK", 3)
     published("新能源汽车十年回顾", 500, ["新能源汽车"])
     newest = [published(f"新能源汽车动态第{n}期", 10 + n, ["新能源汽车"]) for n in range(2)]
-    article = article_views.article_queryset().get(
-        pk=published("青岚省新能源汽车产量创新高", 1, ["新能源汽车"]).pk
-    )
+    article = load_article(published("青岚省新能源汽车产量创新高", 1, ["新能源汽车"]).pk)
     article_views.load_links(article)
     with CaptureQueriesContext(connection) as queries:
         related = related_articles(article)

@@ -6,8 +6,8 @@ import datetime
 
 import pytest
 
+from articles.loading import load_article, load_links
 from articles.models import Article, ArticleEvent, ArticleOrganization, Byline
-from articles.views.article import article_queryset, load_links
 
 from .factories import (
     ArticleFactory,
@@ -44,7 +44,7 @@ def article():
 
 
 def test_one_query_the_same_objects_in_the_same_order(article, django_assert_num_queries):
-    loaded = article_queryset().get(pk=article.pk)
+    loaded = load_article(article.pk)
     with django_assert_num_queries(1):
         load_links(loaded)
     with django_assert_num_queries(0):
@@ -68,7 +68,7 @@ def test_fields_it_did_not_load_are_read_not_invented(article):
     organization = article.organizations.get(name="青岚大学")
     organization.parent = parent
     organization.save()
-    loaded = article_queryset().get(pk=article.pk)
+    loaded = load_article(article.pk)
     load_links(loaded)
     shown = next(o for o in loaded.organizations.all() if o.name == "青岚大学")
     assert shown.parent_id == parent.pk  # deferred, then fetched; a default would be None
@@ -77,7 +77,7 @@ def test_fields_it_did_not_load_are_read_not_invented(article):
 def test_what_a_caller_prefetched_is_not_loaded_again(article, django_assert_num_queries):
     from django.db.models import prefetch_related_objects
 
-    loaded = article_queryset().get(pk=article.pk)
+    loaded = load_article(article.pk)
     prefetch_related_objects([loaded], "bylines__author", "tags", "organizations", "events")
     with django_assert_num_queries(0):
         load_links(loaded)
@@ -96,7 +96,7 @@ def test_the_pages_previous_and_next_come_in_the_same_round_trip(article, django
         for n in (1, 3)
     ]
     Article.objects.filter(pk=article.pk).update(issue=issue, page=page, position=2)
-    loaded = article_queryset().get(pk=article.pk)
+    loaded = load_article(article.pk)
     with django_assert_num_queries(1):
         rows = load_links(loaded, also=neighbour_rows(loaded))
         assert [b.author.name for b in loaded.bylines.all()] == ["林知远", "苏晴", "周远帆", "王启航"]

@@ -10,8 +10,8 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from articles import seo
+from articles.loading import load_article, load_links
 from articles.models import Article, Byline
-from articles.views.article import article_queryset, load_links
 
 from .factories import (
     ArticleFactory,
@@ -71,7 +71,7 @@ def render_meta(article) -> str:
 
 def load(article) -> Article:
     """The article as the public page loads it: the row, then its links (load_links)."""
-    loaded = article_queryset().get(pk=article.pk)
+    loaded = load_article(article.pk)
     load_links(loaded)
     return loaded
 
