@@ -143,3 +143,15 @@ def test_a_listings_count_is_shared_by_its_pages_and_never_stale(client):
         assert ">1篇文章" in shown()
         now.return_value = goes_public + datetime.timedelta(seconds=1)
         assert ">2篇文章" in shown()  # a scheduled one on time
+
+
+def test_with_the_cache_in_local_memory_fragments_stay_out_of_it(client):
+    """The process's own copies are the fragments' store then: in the cache they would crowd out pages."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    cache = caches["default"]
+    assert isinstance(cache, LocMemCache)
+    ArticleFactory(published=True, section=SectionFactory(name="科技前沿"))
+    assert "科技前沿" in nav(client)
+    assert not [key for key in cache._cache if "pagecache:fragment:" in key]
