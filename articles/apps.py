@@ -8,9 +8,14 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Newspaper")
 
     def ready(self):
-        from . import cache_signals, revisions, signals  # noqa: F401  (revision registration; Article.search_text kept current)
-        from .roles import ensure_groups
+        from core import health, pagecache
 
-        cache_signals.connect()  # every content change purges the public page cache (articles/cache.py)
+        from . import invalidation, revisions  # noqa: F401  (revisions: the models registered with reversion)
+        from .policy import ensure_groups
+        from .querysets import check_schedule, next_publication_after
+
+        invalidation.connect()  # public content changed: purge the public pages (core/pagecache.py)
+        pagecache.register_scheduled_change(next_publication_after)  # cached pages expire when it goes public
+        health.register_check("schedule", check_schedule)
         # After all apps' permissions exist (they are made by post_migrate too), make the newsroom's groups.
         post_migrate.connect(ensure_groups, dispatch_uid="articles.ensure_groups")

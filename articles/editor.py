@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .uploads import validate_image_upload
+from core.uploads import validate_image_upload
 
 
 class RichTextWidget(CKEditorWidget):

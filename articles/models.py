@@ -10,12 +10,12 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
-from newsroom.urls_cache import cached_reverse
+from core.uploads import validate_image_upload, validate_pdf_upload
+from core.urls_cache import cached_reverse
 from people.models import Author, Organization, unique_slug
 
 from .querysets import ArticleManager
 from .richtext import SanitizedHTMLField
-from .uploads import validate_image_upload, validate_pdf_upload
 
 
 class Section(models.Model):

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .roles import EDITORS
+from .policy import EDITORS
 
 logger = logging.getLogger(__name__)
 

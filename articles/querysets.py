@@ -75,3 +75,37 @@ class ArticleQuerySet(models.QuerySet):
 
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
     pass
+
+
+def next_publication_after(now: datetime.datetime) -> datetime.datetime | None:
+    """When the next scheduled article goes public (status published, published_at in the future); cached
+    public pages expire then (registered with core/pagecache.py by ArticlesConfig.ready)."""
+    from .models import Article
+
+    return (
+        Article.objects.scheduled(now).order_by("published_at").values_list("published_at", flat=True).first()
+    )
+
+
+# A scheduled article whose time passed this long ago by the database's clock must be public by ours.
+OVERDUE_AFTER = datetime.timedelta(minutes=1)
+
+
+def check_schedule() -> dict:
+    """/healthz's schedule check: no scheduled article overdue by more than a minute. Visibility is decided at
+    query time with this server's clock, so an article is overdue when the database's clock says its time passed
+    more than a minute ago but this server would still hide it (a server whose clock lags its peers)."""
+    from core.health import database_now
+
+    from .models import Article
+
+    database_time = database_now()
+    server_now = timezone.now()
+    due = Article.objects.filter(status="published", published_at__lte=database_time - OVERDUE_AFTER)
+    count = due.exclude(pk__in=Article.objects.published(server_now).values("pk")).count()
+    skew = (server_now - database_time).total_seconds()
+    if count:
+        raise RuntimeError(
+            f"{count} scheduled article(s) overdue by more than a minute (clock skew {skew:+.1f}s)"
+        )
+    return {"clock_skew_seconds": round(skew, 3)}

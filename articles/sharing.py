@@ -1,7 +1,7 @@
-"""Previews: for those who may edit an article, and share links for outside reviewers without an account.
+"""Share links: read-only, expiring, revocable previews of an article for outside reviewers without an account.
 
 A share link's token is signed (django.core.signing, salted) and stored; it works only while its row says it is
-not revoked and not expired. Every preview response is private, not stored, and kept out of search engines.
+not revoked and not expired. The previews themselves are rendered by the reader (reader/views/preview.py).
 """
 
 import secrets
@@ -11,7 +11,6 @@ from django.conf import settings
 from django.core import signing
 from django.http import Http404
 from django.utils import timezone
-from django.views.decorators.http import require_GET
 
 from .models import Article, ShareLink
 
@@ -51,23 +50,3 @@ def resolve_share_token(token: str) -> Article:
     if link is None:
         raise Http404
     return link.article
-
-
-def mark_private(response):
-    """Previews are never cached anywhere nor indexed."""
-    response["Cache-Control"] = "private, no-store, max-age=0"
-    response["X-Robots-Tag"] = "noindex, nofollow, noarchive"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
-
-
-def render_preview(request, article: Article, *, shared: bool = False):
-    from .views import render_article
-
-    response = render_article(request, article, preview=True, extra_context={"shared_preview": shared})
-    return mark_private(response)
-
-
-@require_GET
-def shared_preview(request, token: str):
-    return render_preview(request, resolve_share_token(token), shared=True)

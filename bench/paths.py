@@ -44,7 +44,7 @@ def choose(articles_cold: int, articles_warm: int, per_list: int, seed: int) -> 
     from taggit.models import Tag
 
     from articles.models import Article
-    from articles.views import issues_with_public_articles
+    from reader.views import issues_with_public_articles
 
     rng = random.Random(seed)
     public_ids = list(Article.objects.published().values_list("pk", flat=True))

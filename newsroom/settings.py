@@ -60,20 +60,27 @@ INSTALLED_APPS = [
     "reversion",
     "axes",
     "csp",
+    # Ours, lowest first: each depends only on those above it (docs/architecture.md).
+    "core.apps.CoreConfig",
     "people.apps.PeopleConfig",
     "articles.apps.ArticlesConfig",
+    "search.apps.SearchConfig",
+    "reader.apps.ReaderConfig",
+    "edition.apps.EditionConfig",
+    "printimport.apps.PrintImportConfig",
+    "devdata.apps.DevDataConfig",
 ]
 
 MIDDLEWARE = [
     # Anonymous public pages from the cache, with the headers every middleware below set, stored once; on a
     # hit nothing below runs (articles/cache.py). Static and media files pass straight through.
-    "articles.cache.PublicPageCacheMiddleware",
+    "core.pagecache.PublicPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "newsroom.security.PathCSPMiddleware",
-    "newsroom.middleware.DatabaseUnavailableMiddleware",
+    "core.security.PathCSPMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "newsroom.locale.ChosenLanguageMiddleware",
+    "core.locale.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -95,7 +102,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "newsroom.context_processors.site",
+                "core.context_processors.site",
             ],
         },
     },
@@ -129,7 +136,7 @@ if REDIS_URL:
     CACHES = {
         "default": {
             # Django's Redis cache that serves uncached (and logs it) while Redis is down: newsroom/cache.py.
-            "BACKEND": "newsroom.cache.ResilientRedisCache",
+            "BACKEND": "core.cache.resilient.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "newsroom"),
             "TIMEOUT": 300,
@@ -275,8 +282,8 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "newsroom.security.client_ip"
-AXES_LOCKOUT_CALLABLE = "newsroom.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
+AXES_LOCKOUT_CALLABLE = "core.security.lockout_response"
 # Proxies (load balancer, CDN) in front of the app servers whose X-Forwarded-For is believed; 0: none.
 TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 

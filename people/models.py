@@ -7,8 +7,8 @@ from django.db import models
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from articles.uploads import validate_image_upload
-from newsroom.urls_cache import cached_reverse
+from core.uploads import validate_image_upload
+from core.urls_cache import cached_reverse
 
 ALIAS_SEPARATORS = re.compile(r"[\n,，、;；]+")
 

@@ -414,7 +414,7 @@ def latency_table(results: list[Result]) -> list[str]:
 PATHS_SCRIPT = """
 import json
 from articles.models import Article
-from articles.views.common import issues_with_public_articles
+from reader.views.common import issues_with_public_articles
 articles = [a.get_absolute_url() for a in Article.objects.published().order_by("-published_at")[:400]]
 issues = [i.get_absolute_url() for i in issues_with_public_articles().order_by("-date")[:60]]
 titles = list(Article.objects.published().values_list("title", flat=True)[:200])

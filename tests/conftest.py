@@ -33,10 +33,11 @@ def _postgres_marker(request):
 
 @pytest.fixture(autouse=True)
 def _no_local_cache_across_tests():
-    """The process-local copies of cached fragments and pages (articles/cache.py) belong to the test that made
+    """The process-local copies of cached fragments and pages (core/pagecache.py, core/fragments.py) belong to the test that made
     them: its data is rolled back afterwards without the purge a real change would make."""
-    from articles import cache as page_cache
+    from core import fragments
+    from core import pagecache as page_cache
 
-    page_cache._local_fragments.clear()
+    fragments._local_fragments.clear()
     page_cache._local_pages.clear()
     page_cache._snapshot.__dict__.clear()

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from articles.models import Article, ArticleStatus, Byline, Event, Issue, IssuePage, Section
-from articles.roles import EDITORS, REPORTERS
+from articles.policy import EDITORS, REPORTERS
 from people.models import Author, Organization
 
 

@@ -3,7 +3,7 @@
 from django.test import override_settings
 from django.urls import clear_script_prefix, reverse, set_script_prefix
 
-from newsroom.urls_cache import cached_reverse
+from core.urls_cache import cached_reverse
 
 
 def test_same_answer_as_reverse():

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import article, issue, other, pages  # noqa: F401  (register the model admins)
+from . import article, issue, other  # noqa: F401  (register the model admins)
 
 admin.site.site_header = _("Newsroom")
 admin.site.site_title = _("Newsroom")

@@ -6,7 +6,7 @@ not form fields, so a POST that carries them changes nothing.
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
@@ -15,12 +15,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from reversion.admin import VersionAdmin
 
-from .. import policy, workflow
-from ..editor import RichTextWidget
-from ..models import Article, ArticleStatus, Byline, ShareLink, StaleEdit
-from ..richtext import SanitizedHTMLField
-from ..roles import is_editor
-from ..sharing import active_share_links, make_share_link, render_preview, revoke_share_link
+from articles import policy, workflow
+from articles.editor import RichTextWidget
+from articles.models import Article, ArticleStatus, Byline, ShareLink, StaleEdit
+from articles.policy import is_editor
+from articles.richtext import SanitizedHTMLField
+from articles.sharing import active_share_links, make_share_link, revoke_share_link
+
 from .filters import StatusFilter
 from .forms import ArticleAdminForm, TransitionForm
 from .revisions import RevisionViewsMixin
@@ -205,7 +206,6 @@ class ArticleAdmin(RevisionViewsMixin, VersionAdmin):
         view = self.admin_site.admin_view
         return [
             path("<int:pk>/transition/<str:action>/", view(self.transition_view), name="articles_article_transition"),
-            path("<int:pk>/preview/", view(self.preview_view), name="articles_article_preview"),
             path("<int:pk>/share/", view(self.share_view), name="articles_article_share"),
             path("<int:pk>/share/<int:link_id>/revoke/", view(self.revoke_share_view),
                  name="articles_article_share_revoke"),
@@ -214,10 +214,7 @@ class ArticleAdmin(RevisionViewsMixin, VersionAdmin):
         ]  # fmt: skip
 
     def _article_or_404(self, request, pk) -> Article:
-        article = get_object_or_404(Article.objects.select_related("created_by"), pk=pk)
-        if not policy.can_view(request.user, article):
-            raise Http404  # as if it did not exist: another reporter learns nothing about it
-        return article
+        return policy.article_visible_or_404(request.user, pk, Article.objects.select_related("created_by"))
 
     def _back(self, article):
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
@@ -225,9 +222,7 @@ class ArticleAdmin(RevisionViewsMixin, VersionAdmin):
     def transition_view(self, request, pk, action):
         if request.method != "POST":
             return self._back(get_object_or_404(Article, pk=pk))
-        article = get_object_or_404(Article, pk=pk)
-        if not policy.can_view(request.user, article):
-            raise Http404  # as if it did not exist
+        article = self._article_or_404(request, pk)
         if action not in workflow.TRANSITIONS:
             raise PermissionDenied
         form = TransitionForm(request.POST)
@@ -259,10 +254,6 @@ class ArticleAdmin(RevisionViewsMixin, VersionAdmin):
         if action == "submit" and not is_editor(request.user):
             return HttpResponseRedirect(reverse("admin:articles_article_changelist"))
         return self._back(article)
-
-    def preview_view(self, request, pk):
-        article = self._article_or_404(request, pk)
-        return render_preview(request, article)
 
     def share_view(self, request, pk):
         article = self._article_or_404(request, pk)
@@ -310,7 +301,7 @@ class ArticleAdmin(RevisionViewsMixin, VersionAdmin):
             "workflow_log": article.log.select_related("user")[:50],
             "is_scheduled": workflow.is_scheduled(article),
             "transition_form": TransitionForm(),
-            "preview_url": reverse("admin:articles_article_preview", args=[article.pk]),
+            "preview_url": reverse("article_preview", args=[article.pk]),
             "can_share": policy.can_share(request.user, article),
             "share_url": reverse("admin:articles_article_share", args=[article.pk]),
             "share_links": list(active_share_links(article))

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..models import ArticleStatus
+from articles.models import ArticleStatus
 
 
 class StatusFilter(admin.SimpleListFilter):

@@ -11,9 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 from taggit.utils import parse_tags
 
+from articles.models import Article, Event, StaleEdit
 from people.models import Organization
-
-from ..models import Article, Event, StaleEdit
 
 KEPT_FIELDS = [
     "kicker",

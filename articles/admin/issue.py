@@ -1,4 +1,9 @@
-"""Issue admin: an issue with its pages inline, and the release of the whole issue at one time."""
+"""Issue admin: an issue with its pages inline, and the release of the whole issue at one time.
+
+The apps above extend it from their own admin modules, subclassing `IssueAdmin` and registering the subclass in
+its place, so this module imports none of them: the digital edition gives the pages inline the form that renders
+page images (edition/admin.py), the print import adds 导入版面 (printimport/admin.py).
+"""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,17 +15,15 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import workflow
-from ..models import Article, ArticleStatus, Issue, IssuePage
-from ..roles import is_editor
+from articles import workflow
+from articles.models import Article, ArticleStatus, Issue, IssuePage
+from articles.policy import is_editor
+
 from .forms import ReleaseIssueForm
-from .importer import import_urls
-from .pages import IssuePageForm  # the page admin lives in pages.py; its form renders page images
 
 
 class IssuePageInline(admin.TabularInline):
     model = IssuePage
-    form = IssuePageForm
     fields = ["number", "name", "pdf", "image"]
     extra = 0
     ordering = ["number"]
@@ -54,7 +57,6 @@ class IssueAdmin(admin.ModelAdmin):
         view = self.admin_site.admin_view
         return [
             path("<int:pk>/release/", view(self.release_view), name="articles_issue_release"),
-            *import_urls(self),  # 导入版面: upload a print page (articles/admin/importer.py)
             *super().get_urls(),
         ]
 
@@ -64,7 +66,6 @@ class IssueAdmin(admin.ModelAdmin):
         if issue is not None:
             extra_context["in_review_count"] = issue.articles.filter(status=ArticleStatus.REVIEW).count()
             extra_context["can_release"] = is_editor(request.user)
-            extra_context["can_import_page"] = extra_context["can_release"]
         return super().change_view(request, object_id, form_url, extra_context)
 
     def release_view(self, request, pk):

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Event, Section
+from articles.models import Event, Section
 
 
 @admin.register(Section)

@@ -2,17 +2,17 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from reversion.models import Version
 
-from .. import policy
-from ..models import Article
-from ..revisions import compare, restore, versions_of
-from ..roles import is_editor
+from articles import policy
+from articles.models import Article
+from articles.policy import is_editor
+from articles.revisions import compare, restore, versions_of
 
 
 class RevisionViewsMixin:
@@ -29,10 +29,7 @@ class RevisionViewsMixin:
         ]  # fmt: skip
 
     def _viewable(self, request, pk) -> Article:
-        article = get_object_or_404(Article, pk=pk)
-        if not policy.can_view(request.user, article):
-            raise Http404  # as if it did not exist
-        return article
+        return policy.article_visible_or_404(request.user, pk)
 
     def history_view(self, request, object_id, extra_context=None):
         article = self._viewable(request, object_id)

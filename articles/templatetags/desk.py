@@ -2,7 +2,7 @@
 
 from django import template
 
-from ..desk import desk_for
+from articles.admin.desk import desk_for
 
 register = template.Library()
 

@@ -260,13 +260,13 @@ def test_published_articles_are_withdrawn_not_deleted(client, owner, ed):
 def test_preview_is_private_and_marked(client, owner):
     article = ArticleFactory(created_by=owner, title="尚未发布的稿件")
     client.force_login(owner)
-    response = client.get(reverse("admin:articles_article_preview", args=[article.pk]))
+    response = client.get(reverse("article_preview", args=[article.pk]))
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
     assert "noindex" in response["X-Robots-Tag"]
     assert "尚未发布的稿件" in response.content.decode() and "preview-banner" in response.content.decode()
     client.logout()
-    assert client.get(reverse("admin:articles_article_preview", args=[article.pk])).status_code == 302
+    assert client.get(reverse("article_preview", args=[article.pk])).status_code == 302
     assert client.get(article.get_absolute_url()).status_code == 404
 
 

@@ -14,7 +14,7 @@ from reversion.models import Version
 
 from articles import workflow
 from articles.models import Article, ArticleLog, Byline, StaleEdit
-from articles.search import byline_names, search_text_for
+from search.text import byline_names, search_text_for
 from tests.articles.test_admin_workflow import form_data
 from tests.factories import (
     ArticleFactory,

@@ -8,11 +8,11 @@ from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from articles.admin import importer
-from articles.importing import MAX_PAGE_BYTES, describe_error, plan_import
 from articles.models import Article, ArticleStatus, Byline, Issue, IssuePage, Section
-from articles.printpage import PrintPageError
 from people.models import Author
+from printimport import admin as importer
+from printimport.parser import PrintPageError
+from printimport.service import MAX_PAGE_BYTES, describe_error, plan_import
 from tests.factories import IssueFactory, UserFactory, editor, reporter
 
 pytestmark = pytest.mark.django_db

@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reversion.models import Version
 
-from articles import importing
-from articles.importing import PageImportError, describe_error, execute_import, plan_import
 from articles.models import Article, ArticleOrganization, ArticleStatus, Byline, Issue, IssuePage, Section
-from articles.printpage import PrintPageError
 from people.models import Author, Organization
+from printimport import service as importing
+from printimport.parser import PrintPageError
+from printimport.service import PageImportError, describe_error, execute_import, plan_import
 from tests.factories import AuthorFactory, IssueFactory, IssuePageFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

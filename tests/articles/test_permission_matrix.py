@@ -370,7 +370,7 @@ def request(client: Client, cell: Cell, pk: int, version_id: int | None):
     if action == "delete":
         return client.post(admin_url("delete", pk), {"post": "yes"})
     if action == "preview":
-        return client.get(admin_url("preview", pk))
+        return client.get(reverse("article_preview", args=[pk]))
     if action == "share":
         return client.post(admin_url("share", pk))
     if action == "history":

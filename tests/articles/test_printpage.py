@@ -1,4 +1,4 @@
-"""Tests for articles.printpage, the reader of print pages exported as plain text (no Django needed)."""
+"""Tests for printimport.parser, the reader of print pages exported as plain text (no Django needed)."""
 
 from pathlib import Path
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from articles.printpage import (
+from printimport.parser import (
     ROLE_AUTHOR,
     ROLE_CORRESPONDENT,
     ROLE_EDITOR,

@@ -26,10 +26,10 @@ from django.core.files.base import ContentFile
 from django.urls import include, path, re_path, reverse
 from django.views.static import serve
 
-from articles.demo_edition import draw_page
-from articles.edition import render_page_image
 from articles.models import PageArea
-from articles.roles import ensure_groups
+from articles.policy import ensure_groups
+from devdata.demo_edition import draw_page
+from edition.images import render_page_image
 from tests.edition.helpers import area, article_on
 from tests.factories import IssueFactory, IssuePageFactory, editor
 

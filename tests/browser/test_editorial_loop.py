@@ -23,7 +23,7 @@ import pytest
 from django.conf import settings
 
 from articles.models import Article, ArticleLog, ArticleStatus
-from articles.roles import ensure_groups
+from articles.policy import ensure_groups
 from tests.factories import ArticleFactory, editor, reporter
 
 try:

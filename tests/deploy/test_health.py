@@ -7,7 +7,7 @@ import pytest
 from django.db import OperationalError
 from django.utils import timezone
 
-from newsroom import health
+from core import health
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -80,7 +80,7 @@ def test_storage_not_writable(client, settings, tmp_path):
     folder = tmp_path / "readonly"
     folder.mkdir()
     settings.MEDIA_ROOT = folder
-    with mock.patch("newsroom.health.os.access", return_value=False):
+    with mock.patch("core.health.os.access", return_value=False):
         status, body = get(client)
     assert status == 503 and "not writable" in body["checks"]["storage"]["error"]
 
@@ -90,7 +90,7 @@ def test_schedule_overdue_when_this_server_clock_lags(client):
     status, body = get(client)
     assert status == 200 and abs(body["checks"]["schedule"]["clock_skew_seconds"]) < 5
     lagging = timezone.now() - datetime.timedelta(minutes=10)
-    with mock.patch("newsroom.health.timezone.now", return_value=lagging):
+    with mock.patch("articles.querysets.timezone.now", return_value=lagging):
         status, body = get(client)
     assert status == 503 and "overdue" in body["checks"]["schedule"]["error"]
 

@@ -33,7 +33,7 @@ def edition(db):
     (so no thumbnail beside it) and no PDF; page 3 has neither. Issue 1300 (a week earlier) is public too; issue 1302
     has only a draft.
     """
-    from articles.edition import render_page_image
+    from edition.images import render_page_image
 
     earlier = IssueFactory(number=1300, date=datetime.date(2026, 2, 27))
     earlier_page = IssuePageFactory(issue=earlier, number=1, name="要闻")

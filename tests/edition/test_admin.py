@@ -7,8 +7,8 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils.html import escape
 
-from articles.edition import page_image, render_page_image, thumbnail_name
 from articles.models import IssuePage, PageArea
+from edition.images import page_image, render_page_image, thumbnail_name
 from tests.factories import ArticleFactory, IssueFactory, IssuePageFactory, editor, reporter
 
 from .helpers import (

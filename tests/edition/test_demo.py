@@ -4,10 +4,10 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from articles import demo_edition
-from articles.demo_edition import Fonts, draw_page
-from articles.edition import page_image, render_pdf
 from articles.models import Article, IssuePage, PageArea
+from devdata import demo_edition
+from devdata.demo_edition import Fonts, draw_page
+from edition.images import page_image, render_pdf
 from tests.factories import ArticleFactory, IssueFactory, IssuePageFactory
 
 from .helpers import stored_files

@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image
 
-from articles.edition import (
+from edition.images import (
     RENDER_WIDTH,
     THUMBNAIL_WIDTH,
     PageRenderError,

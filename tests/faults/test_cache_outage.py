@@ -17,7 +17,7 @@ from django.utils import timezone
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from articles.models import Article, ArticleStatus
-from newsroom import cache as resilient
+from core.cache import resilient
 from tests.conftest import skip_or_fail
 from tests.factories import editor
 
@@ -64,7 +64,7 @@ def test_every_operation_answers_like_an_empty_cache_when_redis_is_down():
 def test_the_outage_is_logged_once_with_the_address_but_not_the_password(caplog):
     port = dead_port()
     cache = make_cache(f"redis://:s3cret-pass@127.0.0.1:{port}/3")
-    with caplog.at_level(logging.DEBUG, logger="newsroom.cache"):
+    with caplog.at_level(logging.DEBUG, logger="core.cache.resilient"):
         for _ in range(50):
             cache.get("page")
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
@@ -100,7 +100,7 @@ def test_recovery_is_noticed_and_logged(caplog):
     time.sleep(0.06)
     with (
         mock.patch.object(resilient.RedisCache, "get", autospec=True, return_value="cached page"),
-        caplog.at_level(logging.INFO, logger="newsroom.cache"),
+        caplog.at_level(logging.INFO, logger="core.cache.resilient"),
     ):
         assert cache.get("a") == "cached page"
     assert not cache.is_unavailable
@@ -147,12 +147,12 @@ def test_the_site_serves_pages_uncached_with_redis_down(caplog):
     )
     dead = {
         "default": {
-            "BACKEND": "newsroom.cache.ResilientRedisCache",
+            "BACKEND": "core.cache.resilient.ResilientRedisCache",
             "LOCATION": f"redis://127.0.0.1:{dead_port()}/3",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
-    with override_settings(CACHES=dead), caplog.at_level(logging.ERROR, logger="newsroom.cache"):
+    with override_settings(CACHES=dead), caplog.at_level(logging.ERROR, logger="core.cache.resilient"):
         client = Client()
         for path in ["/", article.get_absolute_url(), "/issues/"]:
             first = client.get(path)
@@ -164,7 +164,7 @@ def test_the_site_serves_pages_uncached_with_redis_down(caplog):
         desk.force_login(editor("cache_desk"))
         assert desk.get("/admin/articles/article/").status_code == 200
         assert caches["default"].is_unavailable
-    assert any("unreachable" in r.getMessage() for r in caplog.records if r.name == "newsroom.cache")
+    assert any("unreachable" in r.getMessage() for r in caplog.records if r.name == "core.cache.resilient")
 
 
 @pytest.mark.redis

@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article, ArticleStatus
-from newsroom.middleware import RETRY_AFTER_SECONDS, is_database_outage
+from core.middleware import RETRY_AFTER_SECONDS, is_database_outage
 from tests.factories import editor
 
 pytestmark = pytest.mark.django_db
@@ -117,7 +117,7 @@ def test_the_site_recovers_by_itself(published_article):
 def test_the_503_page_needs_no_database(django_assert_num_queries):
     from django.test import RequestFactory
 
-    from newsroom.middleware import database_unavailable_response
+    from core.middleware import database_unavailable_response
 
     request = RequestFactory().get("/issues/")
     with django_assert_num_queries(0):
@@ -126,7 +126,7 @@ def test_the_503_page_needs_no_database(django_assert_num_queries):
 
 
 def _with_csp(response, request):
-    from newsroom.security import PathCSPMiddleware
+    from core.security import PathCSPMiddleware
 
     return PathCSPMiddleware(lambda r: response)(request)
 

@@ -6,8 +6,8 @@ import pytest
 from django.core.cache import caches
 from django.utils import timezone
 
-from articles.cache import generation_store
 from articles.models import ArticleEvent, ArticleOrganization, Byline
+from core.pagecache import generation_store
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,

@@ -211,7 +211,7 @@ def test_logged_in_staff_are_never_served_from_the_cache_nor_stored(
     staff = get(client, "/")
     assert staff.status_code == 200 and cache_state(staff) is None  # rendered for them, not from the cache
     # And what staff got was not stored: after a purge, the next anonymous reader misses.
-    from articles.cache import purge_public_pages
+    from core.pagecache import purge_public_pages
 
     purge_public_pages()
     get(client, "/")
@@ -333,7 +333,7 @@ def test_conditional_get_answers_304_from_the_cache(client, paper, django_assert
 
 def test_conditional_get_on_a_miss_answers_304_too(client, paper):
     etag = get(client, "/")["ETag"]
-    from articles.cache import purge_public_pages
+    from core.pagecache import purge_public_pages
 
     purge_public_pages()  # nothing changed on the page: a fresh render has the same body, so the same ETag
     response = get(client, "/", **{"If-None-Match": etag})

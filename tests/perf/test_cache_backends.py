@@ -15,8 +15,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.cache import caches
 
-from articles import cache as page_cache
-from articles.cache import CacheGeneration, FileGeneration, generation_store, purge_public_pages
+from core import pagecache as page_cache
+from core.pagecache import CacheGeneration, FileGeneration, generation_store, purge_public_pages
 from tests.conftest import skip_or_fail
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +83,7 @@ def test_another_process_purging_invalidates_this_ones_pages(client, settings, t
         client.get("/")
         assert client.get("/").headers["X-Page-Cache"] == "hit"
         run_in_other_process(
-            "from articles.cache import FileGeneration; from pathlib import Path; "
+            "from core.pagecache import FileGeneration; from pathlib import Path; "
             f"FileGeneration(Path({str(stamp.path)!r})).bump()"
         )
         assert client.get("/").headers["X-Page-Cache"] == "miss"
@@ -106,7 +106,7 @@ def redis_cache(settings):
     settings.CACHES = {
         "default": {
             **django_settings.CACHES["default"],
-            "BACKEND": "newsroom.cache.ResilientRedisCache",
+            "BACKEND": "core.cache.resilient.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": prefix,
             "OPTIONS": {},
@@ -139,7 +139,7 @@ def test_with_redis_a_purge_on_another_server_invalidates_at_once(client, paper,
     assert client.get("/").headers["X-Page-Cache"] == "hit"  # and now in this process's memory too
     # Another app server (another process, the same Redis) withdraws the article and purges.
     run_in_other_process(
-        "from articles.models import Article; from articles.cache import purge_public_pages; purge_public_pages()",
+        "from articles.models import Article; from core.pagecache import purge_public_pages; purge_public_pages()",
         REDIS_URL=REDIS_URL,
         DJANGO_CACHE_PREFIX=redis_cache,
     )
@@ -160,7 +160,7 @@ def test_with_redis_an_evicted_generation_invalidates_everything(client, paper, 
 def test_with_redis_down_pages_are_served_uncached_and_purges_retried(client, paper, settings, redis_cache):
     settings.CACHES = {
         "default": {
-            "BACKEND": "newsroom.cache.ResilientRedisCache",
+            "BACKEND": "core.cache.resilient.ResilientRedisCache",
             "LOCATION": "redis://127.0.0.1:1/2",  # nothing listens there
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2, "RETRY_SECONDS": 0},
         }
@@ -172,7 +172,7 @@ def test_with_redis_down_pages_are_served_uncached_and_purges_retried(client, pa
     assert page_cache._failed.is_set()
     settings.CACHES = {
         "default": {
-            "BACKEND": "newsroom.cache.ResilientRedisCache",
+            "BACKEND": "core.cache.resilient.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": redis_cache,
         }

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import workflow
-from articles.cache import shared_fragment
-from articles.templatetags import reader
+from core.fragments import shared_fragment
+from reader.templatetags import reader
 from tests.factories import ArticleFactory, SectionFactory, editor
 
 pytestmark = pytest.mark.django_db

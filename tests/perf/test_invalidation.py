@@ -9,7 +9,6 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles import workflow
-from articles.cache import purge_public_pages
 from articles.models import (
     Article,
     ArticleEvent,
@@ -20,6 +19,7 @@ from articles.models import (
     PageArea,
     Section,
 )
+from core.pagecache import purge_public_pages
 from people.models import Author, Organization
 from tests.factories import ArticleFactory, AuthorFactory, EventFactory, OrganizationFactory, editor
 
@@ -363,7 +363,7 @@ def test_queryset_update_needs_an_explicit_purge(client, paper):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_purge_hook_fires_once_after_commit(paper):
-    from articles.cache import public_pages_purged
+    from core.pagecache import public_pages_purged
 
     calls = []
 

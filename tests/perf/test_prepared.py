@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from newsroom import prepared
-from newsroom.prepared import fetch, numbered
+from core import prepared
+from core.prepared import fetch, numbered
 from tests.factories import ArticleFactory
 
 SQL = "SELECT id, title FROM articles_article WHERE id = %s AND title <> %s"

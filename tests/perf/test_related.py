@@ -12,10 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import workflow
-from articles.loading import load_article
 from articles.models import ArticleOrganization
-from articles.views import article as article_views
-from articles.views.article import related_articles
+from reader.loading import load_article
+from reader.views import article as article_views
+from reader.views.article import related_articles
 from tests.factories import ArticleFactory, OrganizationFactory, editor
 
 pytestmark = pytest.mark.django_db

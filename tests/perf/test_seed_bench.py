@@ -10,12 +10,12 @@ from django.db.models import Count
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles import benchdata
-from articles.cache import generation_store
 from articles.models import Article, ArticleEvent, ArticleOrganization, Byline, Event, Issue, IssuePage
 from articles.richtext import sanitize_html
-from articles.search import byline_names, search_text_for
+from core.pagecache import generation_store
+from devdata import benchdata
 from people.models import Author, Organization
+from search.text import byline_names, search_text_for
 
 # On PostgreSQL seed_bench writes through its own connections (COPY in background jobs), which commit outside the
 # test's transaction: a transactional test empties every table afterwards, so nothing leaks into other tests.
@@ -123,7 +123,7 @@ def test_the_same_seed_gives_the_same_archive():
 
 
 def test_search_text_builder_falls_back_when_search_changes(monkeypatch):
-    from articles import search
+    from search import text as search_text
 
     builder = benchdata.SearchTextBuilder()
     text = benchdata.ArticleText(
@@ -136,9 +136,9 @@ def test_search_text_builder_falls_back_when_search_changes(monkeypatch):
         author_note="",
         sentences=["比赛在云川举行。"],
     )
-    original = search.build_search_text
-    # search.py now indexes something more: the fast path (made for the old rules) no longer agrees.
-    monkeypatch.setattr(search, "build_search_text", lambda **kwargs: original(**kwargs) + " 新词")
+    original = search_text.build_search_text
+    # search/text.py now indexes something more: the fast path (made for the old rules) no longer agrees.
+    monkeypatch.setattr(search_text, "build_search_text", lambda **kwargs: original(**kwargs) + " 新词")
     assert builder.build(text, ["林知远"]).endswith(" 新词")
     assert builder.mismatch
     assert builder.build(text, ["林知远"]).endswith(" 新词")  # and stays on the slow, exact path

@@ -6,8 +6,8 @@ import datetime
 
 import pytest
 
-from articles.loading import load_article, load_links
 from articles.models import Article, ArticleEvent, ArticleOrganization, Byline
+from reader.loading import load_article, load_links
 
 from .factories import (
     ArticleFactory,
@@ -85,7 +85,7 @@ def test_what_a_caller_prefetched_is_not_loaded_again(article, django_assert_num
 
 def test_the_pages_previous_and_next_come_in_the_same_round_trip(article, django_assert_num_queries):
     """The article page adds its neighbours to the links statement: one query for both, the rows in order."""
-    from articles.views.article import neighbour_rows, neighbours
+    from reader.views.article import neighbour_rows, neighbours
 
     issue = IssueFactory(number=77)
     page = IssuePageFactory(issue=issue, number=2)

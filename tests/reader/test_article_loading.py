@@ -7,8 +7,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from articles.loading import from_row, load_article
 from articles.models import Article
+from reader.loading import from_row, load_article
 
 from .factories import ArticleFactory, IssueFactory, IssuePageFactory, SectionFactory
 

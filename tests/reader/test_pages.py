@@ -13,7 +13,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from articles.models import Byline
-from articles.views import render_article
+from reader.views import render_article
 
 from .factories import (
     ArticleFactory,

@@ -11,8 +11,8 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from articles.cache import purge_public_pages
 from articles.models import Byline
+from core.pagecache import purge_public_pages
 
 from .factories import (
     ArticleFactory,

@@ -15,9 +15,12 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles import search, search_views
 from articles.models import Article, Byline
+from articles.richtext import html_to_text
 from people.models import Author
+from search import engine as search
+from search import text as search_text
+from search import views as search_views
 
 from .factories import STATES, ArticleFactory, AuthorFactory, SectionFactory, article_in_state
 
@@ -75,23 +78,23 @@ def result_titles(response) -> list[str]:
 
 def test_html_to_text_drops_markup_keeps_words_apart():
     html = "<p>大熊猫<strong>保护</strong>&amp;研究</p><p>第二段</p><ul><li>一</li><li>二</li></ul><script>x()</script>"
-    assert search.html_to_text(html) == "大熊猫保护&研究 第二段 一 二"
+    assert html_to_text(html) == "大熊猫保护&研究 第二段 一 二"
 
 
 def test_segment_makes_bigrams_a_closing_character_and_words():
-    tokens = search.segment("大熊猫保护").split()
+    tokens = search_text.segment("大熊猫保护").split()
     assert tokens[:5] == ["大熊", "熊猫", "猫保", "保护", "护"]
     assert "大熊猫" in tokens[5:]  # jieba's word, after the n-grams
 
 
 def test_segment_normalizes_width_and_case_and_drops_punctuation():
-    tokens = search.segment("５Ｇ基站，AI医疗｜CRISPR—“量子”!").split()
+    tokens = search_text.segment("５Ｇ基站，AI医疗｜CRISPR—“量子”!").split()
     assert "5g" in tokens and "ai" in tokens and "crispr" in tokens
     assert all(re.fullmatch(r"[^\W_]+", token) for token in tokens)
 
 
 def test_search_text_has_three_parts_title_first():
-    text = search.build_search_text(
+    text = search_text.build_search_text(
         title="量子通信", subtitle="城域网开通", body="<p>政务数据</p>", names=["林知远"]
     )
     part_a, part_b, part_d = text.split("|")
@@ -195,7 +198,7 @@ def test_editing_an_author_without_renaming_costs_no_reindex(django_assert_num_q
 def test_refresh_articles_repairs_stale_text():
     article = ArticleFactory(title="农业无人机培训班开班")
     Article.objects.filter(pk=article.pk).update(search_text="")
-    assert search.refresh_articles(Article.objects.all()) == 1
+    assert search_text.refresh_articles(Article.objects.all()) == 1
     assert "无人" in stored_text(article)
 
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles import search
 from articles.models import Article
+from search import engine as search
 
 from .factories import STATES, ArticleFactory, AuthorFactory, article_in_state
 from .test_search import HOSTILE

@@ -7,7 +7,7 @@ Per-query results are printed (pytest -s shows them).
 
 import pytest
 
-from articles import search
+from search import engine as search
 from tests.search_corpus.corpus import QUERIES, UNPUBLISHED_KEYS
 from tests.search_corpus.load import load_corpus
 

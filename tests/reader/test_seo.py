@@ -9,9 +9,9 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from articles import seo
-from articles.loading import load_article, load_links
 from articles.models import Article, Byline
+from reader import seo
+from reader.loading import load_article, load_links
 
 from .factories import (
     ArticleFactory,

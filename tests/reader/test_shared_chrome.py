@@ -9,8 +9,8 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from articles.cache import _local_fragments
-from articles.templatetags import reader
+from core.fragments import _local_fragments
+from reader.templatetags import reader
 
 from .factories import ArticleFactory, IssueFactory, SectionFactory
 

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import sitemaps
 from articles.models import Article
+from reader import sitemaps
 
 from .factories import (
     STATES,

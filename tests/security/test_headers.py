@@ -76,7 +76,7 @@ def test_editor_upload_endpoint_is_under_the_admin_policy():
 def test_policy_set_by_a_view_is_kept(rf):
     from django.http import HttpResponse
 
-    from newsroom.security import PathCSPMiddleware
+    from core.security import PathCSPMiddleware
 
     response = HttpResponse("x")
     response._csp_replace = {"img-src": ["'self'", "https://maps.example"]}

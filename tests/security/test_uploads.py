@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from articles import uploads
 from articles.models import Article, IssuePage
+from core import uploads
 from people.models import Author
 from tests.factories import UserFactory, editor, reporter
 from tests.security import files

@@ -1,0 +1,116 @@
+"""Shared fragments: what every public page repeats (the masthead, the section navigation, each link's newest
+articles for "related articles", listing counts), computed once and kept under the page cache's generation.
+
+A fragment is as fresh as a cached page: every purge of the public pages (core/pagecache.py) invalidates it,
+and it never outlives the next scheduled change. Each process keeps the fragments it used last in its own
+memory in front of a shared cache (Redis), or instead of a cache in local memory. Settings: FRAGMENT_CACHE
+(DJANGO_FRAGMENT_CACHE=0 computes every time), FRAGMENT_LOCAL_ENTRIES.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.utils import timezone, translation
+
+from .pagecache import CACHE_ALIAS, _failed, _LocalEntries, _snapshot, generation_store, page_expiry
+
+logger = logging.getLogger("core.fragments")
+
+FRAGMENT_KEY_PREFIX = "pagecache:fragment:"
+
+
+def _fragment_generation() -> str | None:
+    """The generation, read once per request (request_started forgets it, and so does a purge in this
+    thread): a page's fragments are all of one generation, and a page reads it once, not once a fragment."""
+    generation = getattr(_snapshot, "generation", None)
+    if generation is None:
+        generation = _snapshot.generation = generation_store().read()
+    return generation
+
+
+def _fragment_expiry(now: datetime) -> float:
+    """page_expiry for fragments computed now, asked of the database once per request (with the generation)."""
+    expiry = getattr(_snapshot, "expiry", None)
+    if expiry is None or expiry <= now.timestamp():
+        expiry = _snapshot.expiry = page_expiry(now)
+    return expiry
+
+
+def _fragment_key(name: str) -> str:
+    raw = f"{name}|{translation.get_language() or ''}"
+    return FRAGMENT_KEY_PREFIX + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
+
+
+def shared_fragment(name: str, compute):
+    """The value of `compute()` for what every public page repeats (the section navigation), cached.
+
+    Cached under the same generation as whole pages, so every change to public content invalidates it at once,
+    and never past the next scheduled publication; the language is part of the key. With FRAGMENT_CACHE off
+    (DJANGO_FRAGMENT_CACHE=0), or the cache unreachable, `compute()` runs every time. The value must pickle.
+    Independent of PAGE_CACHE: a page rendered with the page cache off still reuses its fragments.
+    """
+    return shared_fragments([name], lambda missing: {name: compute()})[name]
+
+
+def shared_fragments(names: list[str], compute_missing) -> dict:
+    """`shared_fragment` for many names at once: {name: value}. `compute_missing(names)` returns the values of
+    the names not found (in one query, say), as a dict.
+
+    Each process keeps the fragments it used last in its own memory (FRAGMENT_LOCAL_ENTRIES of them) in front
+    of a shared cache (Redis), or instead of a cache in local memory: checked against the generation like any
+    other entry, so exactly as fresh, and a hit costs neither a round trip nor unpickling.
+    """
+    if not getattr(settings, "FRAGMENT_CACHE", True) or _failed.is_set():
+        return compute_missing(list(names))
+    now = timezone.now()
+    try:
+        generation = _fragment_generation()
+        if generation is None:
+            return compute_missing(list(names))
+        keys = {name: _fragment_key(name) for name in names}
+        found, wanted = {}, []
+        for name, key in keys.items():
+            entry = _local_fragments.get(key)
+            if entry is not None and entry[0] == generation and now.timestamp() < entry[1]:
+                found[name] = entry[2]
+            else:
+                wanted.append(name)
+        # A cache in local memory is this process's own: the local copies are all it would hold, and storing
+        # fragments there too would crowd out whole pages (Django's default of 300 entries).
+        cache = caches[CACHE_ALIAS]
+        shared_tier = not isinstance(cache, LocMemCache)
+        shared = cache.get_many([keys[name] for name in wanted]) if wanted and shared_tier else {}
+    except Exception:
+        logger.warning("Fragment cache unavailable; computing", exc_info=True)
+        return compute_missing(list(names))
+    missing = []
+    for name in wanted:
+        entry = shared.get(keys[name])
+        if entry is not None and entry[0] == generation and now.timestamp() < entry[1]:
+            _local_fragments.put(keys[name], entry)
+            found[name] = entry[2]
+        else:
+            missing.append(name)
+    if not missing:
+        return found
+    computed = compute_missing(missing)
+    found.update(computed)
+    try:
+        expires = _fragment_expiry(now)
+        entries = {keys[name]: (generation, expires, computed[name]) for name in missing}
+        if shared_tier:
+            cache.set_many(entries, timeout=max(1, int(expires - now.timestamp())))
+        for key, entry in entries.items():
+            _local_fragments.put(key, entry)
+    except Exception:  # the values are right; only keeping them failed
+        logger.warning("Fragment cache unavailable; not stored", exc_info=True)
+    return found
+
+
+_local_fragments = _LocalEntries("FRAGMENT_LOCAL_ENTRIES", 5000)

@@ -1,0 +1,614 @@
+"""A built-in vocabulary and generators for a realistic benchmark archive (`manage.py seed_bench`).
+
+Everything here is pure Python with no database access: the command in
+articles/management/commands/seed_bench.py turns what these generators return into rows.
+
+The paper is a regional science-and-technology weekly in a fictional province (青岚省), so the archive reads
+like one: a provincial science association with its centres and city branches, government departments,
+universities, institutes and companies; reporters, correspondents, photographers and opinion authors;
+conferences, trainings and launches; news in the paper's register (本报讯 …), opinion pieces closed by an
+author note (作者系…), photo news.
+
+Speed matters (100,000 articles in well under three minutes), so article bodies are assembled from a pool of
+pre-generated sentences rather than generated character by character, and the search text of each sentence
+is segmented once (see `Segmenter`).
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+PROVINCE = "青岚省"
+CITIES = [
+    "云川市", "岚州市", "临江市", "白鹭市", "石门市", "清河市",
+    "望川市", "金沙市", "南屏市", "北岭市", "松溪市", "安宁市",
+]  # fmt: skip
+COUNTIES = [
+    "青石县", "龙泉县", "桃源县", "雁栖县", "柳营县", "梅岭县", "溪口县", "双河县", "云台县", "玉峰县",
+]  # fmt: skip
+VENUES = [
+    "省科技馆", "云川国际会展中心", "青岚大学图书馆报告厅", "省科协学术交流中心", "岚州科技创新园",
+    "临江市青少年活动中心", "白鹭湖科学城", "石门高新区孵化大厦", "清河农业科技园", "望川市民中心",
+]  # fmt: skip
+
+# Sections (栏目) and how often each occurs; the page names (版) of an issue are drawn from the same words.
+SECTIONS = [
+    # name, opinion section, weight
+    ("要闻", False, 26),
+    ("综合", False, 22),
+    ("科普", False, 14),
+    ("创新创业", False, 9),
+    ("乡村振兴", False, 7),
+    ("健康", False, 6),
+    ("教育", False, 5),
+    ("观点", True, 6),
+    ("图片新闻", False, 5),
+]
+# The pages of a 4–8 page issue: page 1 is always 要闻; the rest follow in this order, some skipped.
+PAGE_NAMES = ["要闻", "综合", "科普", "观点", "创新创业", "乡村振兴", "健康", "教育"]
+
+TOPICS = [
+    "人工智能", "大模型", "量子科技", "集成电路", "新能源汽车", "储能", "光伏", "氢能", "生物医药", "基因编辑",
+    "中医药", "智慧农业", "种业振兴", "乡村振兴", "科技小院", "科普", "科学素质", "青少年科技教育",
+    "科学家精神", "院士专家", "科技人才", "创新创业", "成果转化", "知识产权", "高新技术企业", "专精特新",
+    "数字经济", "大数据", "算力", "工业互联网", "智能制造", "机器人", "无人机", "卫星遥感", "北斗导航",
+    "航空航天", "气象科普", "防灾减灾", "地震科普", "应急科普", "生态保护", "碳达峰碳中和", "绿色低碳",
+    "节能环保", "水资源", "生物多样性", "野生动物保护", "健康科普", "公共卫生", "医疗器械", "食品安全",
+    "心理健康", "数字素养", "科技馆", "科普基地", "科技活动周", "全国科普日", "学术年会", "科技奖励",
+    "自然科学基金", "重点实验室", "新材料", "稀土", "锂电池", "芯片", "传感器", "虚拟现实", "区块链",
+    "网络安全", "数据安全", "科技金融", "科技特派员", "农技推广", "茶产业", "中药材", "畜牧兽医", "林草",
+    "地质灾害", "天文科普", "古生物", "科技伦理", "科研诚信", "女科学家", "青年科技人才", "学会改革",
+    "产学研合作", "科技园区", "孵化器", "众创空间", "技术经纪人", "科技成果评价", "低空经济", "脑科学",
+    "合成生物", "精准医疗", "智慧城市", "智能网联汽车", "数字乡村", "高标准农田", "耕地保护", "节水灌溉",
+]  # fmt: skip
+AUDIENCES = [
+    "中小学生", "科技工作者", "农技人员", "青少年", "社区居民", "企业代表", "高校师生", "科技辅导员",
+    "基层医务人员", "科普志愿者", "返乡创业青年", "老年朋友", "家庭农场主", "一线工程师",
+]  # fmt: skip
+EVENT_KINDS = [
+    "学术年会", "科普讲解大赛", "培训班", "成果发布会", "高峰论坛", "创新创业大赛", "科技活动周",
+    "科普日主场活动", "院士专家行", "技术对接会", "研讨会", "青少年科技创新大赛",
+]  # fmt: skip
+FACILITIES = [
+    "科普示范基地", "院士（专家）工作站", "科技小院", "重点实验室", "众创空间", "工程技术研究中心",
+    "中试基地", "科普e站", "产业技术研究院", "新型研发机构",
+]  # fmt: skip
+ACTIONS = [
+    "强化科技人才支撑", "加大科普资源供给", "深化产学研合作", "完善科技服务体系", "推进科技成果转化",
+    "提升公民科学素质", "优化创新生态", "加强关键核心技术攻关", "做强基层科协组织", "拓展科普阵地",
+]  # fmt: skip
+GOALS = [
+    "高质量发展", "乡村全面振兴", "产业转型升级", "全民科学素质提升", "县域经济发展", "科技自立自强",
+    "美丽青岚建设", "民生改善", "新质生产力培育",
+]  # fmt: skip
+FORMATS = ["VR设备", "互动展项", "实验演示", "科普展板", "机器人表演", "显微观察", "天象投影", "科学秀"]
+AWARDS = ["省科学技术进步奖", "省自然科学奖", "省技术发明奖", "省科普作品奖", "全国创新争先奖"]
+POSITIONS = [
+    "党组书记", "主任", "副主任", "副主席", "院长", "副院长", "教授", "研究员", "总工程师", "首席专家",
+    "高级农艺师", "主任医师", "副教授", "所长", "董事长", "技术总监",
+]  # fmt: skip
+QUOTES = [
+    "科普工作要沉下去，把科学知识送到群众身边",
+    "关键核心技术是要不来、买不来、讨不来的",
+    "我们要让更多孩子从小种下科学的种子",
+    "科技成果只有走出实验室，才能真正产生价值",
+    "基层最缺的不是设备，而是懂技术的人",
+    "创新链、产业链、人才链要深度融合",
+    "这项技术让农户每亩增收三百元以上",
+    "要为青年科技人才挑大梁、当主角创造条件",
+    "数据是新的生产要素，安全是发展的前提",
+    "科学精神是一座城市最宝贵的气质",
+]  # fmt: skip
+NEEDS = ["久久为功", "打通最后一公里", "更多耐心资本", "制度保障", "全社会共同参与", "守正创新"]
+
+SURNAMES = (
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余"
+    "潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
+)
+GIVEN_CHARS = (
+    "知远启航晓峰雨桐思源明哲嘉怡子涵浩然欣妍宇轩诗琪俊杰婉清志强丽华建国海燕文博佳琪晨曦一鸣若溪振宇"
+    "梦瑶泽楠书瑶立新永红春梅秋实安然清扬少华德明晓东美玲天佑慧敏静怡云飞光辉"
+)
+
+
+@dataclass(frozen=True)
+class OrganizationSpec:
+    name: str
+    short_name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    parent: str | None = None  # the parent's name
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class PersonSpec:
+    name: str
+    kind: str  # people.Author.Kind values
+    position: str
+    organization: str | None  # an organization's name
+    bio: str
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    name: str
+    start_date: date
+    end_date: date | None
+    place: str
+    organizers: tuple[str, ...]
+    description: str
+
+
+@dataclass
+class ArticleText:
+    """The text fields of one article, and what its search text is made of."""
+
+    kicker: str
+    title: str
+    subtitle: str
+    summary: str
+    dateline: str
+    body: str  # clean HTML: <p> only, no attributes, so the sanitizer keeps it as it is
+    author_note: str
+    sentences: list[str] = field(default_factory=list)  # the body's plain text, sentence by sentence
+    topic: str = ""  # what the title is about: the article's first tag
+    organization: str = ""  # the organization the title names, if any
+
+
+def _city_stem(city: str) -> str:
+    return city.removesuffix("市").removesuffix("县")
+
+
+def organizations() -> list[OrganizationSpec]:
+    """The organizations of the province, parents before their children."""
+    a = "association"
+    specs = [
+        OrganizationSpec(
+            f"{PROVINCE}科学技术协会",
+            "省科协",
+            a,
+            ("青岚省科协", "省科协"),
+            description="全省科技工作者的群众组织，科普工作的主要社会力量。",
+        ),
+        OrganizationSpec(f"{PROVINCE}科学技术厅", "省科技厅", "government", ("省科技厅",)),
+        OrganizationSpec(f"{PROVINCE}教育厅", "省教育厅", "government"),
+        OrganizationSpec(f"{PROVINCE}农业农村厅", "省农业农村厅", "government"),
+        OrganizationSpec(f"{PROVINCE}卫生健康委员会", "省卫健委", "government", ("省卫健委",)),
+        OrganizationSpec(f"{PROVINCE}经济和信息化厅", "省经信厅", "government", ("省经信厅",)),
+        OrganizationSpec(f"{PROVINCE}生态环境厅", "省生态环境厅", "government"),
+        OrganizationSpec(f"{PROVINCE}气象局", "省气象局", "government"),
+        OrganizationSpec(f"{PROVINCE}地震局", "省地震局", "government"),
+        OrganizationSpec(f"{PROVINCE}科学院", "省科学院", "institute", ("省科学院",)),
+        OrganizationSpec(f"{PROVINCE}农业科学院", "省农科院", "institute", ("省农科院",)),
+        OrganizationSpec(f"{PROVINCE}医学科学院", "省医科院", "institute"),
+        OrganizationSpec(f"{PROVINCE}林业科学研究院", "省林科院", "institute"),
+        OrganizationSpec("青岚大学", "岚大", "university", ("岚大",)),
+        OrganizationSpec("青岚理工大学", "岚理工", "university", ("岚理工",)),
+        OrganizationSpec("青岚农业大学", "岚农大", "university", ("岚农大",)),
+        OrganizationSpec("青岚医科大学", "岚医大", "university"),
+        OrganizationSpec("青岚师范大学", "岚师大", "university"),
+        OrganizationSpec("云川交通大学", "云交大", "university", ("云交大",)),
+        OrganizationSpec("云川电子科技大学", "云川电子科大", "university"),
+        OrganizationSpec("青岚中医药大学", "岚中医大", "university"),
+        OrganizationSpec("青岚广播电视台", "青岚台", "media"),
+    ]
+    centres = ["科技馆", "科协学会服务中心", "科普信息中心", "青少年科技教育中心", "科技工作者服务中心"]
+    specs += [
+        OrganizationSpec(f"{PROVINCE}{c}", f"省{c.removeprefix('科协')}", "centre", parent=specs[0].name)
+        for c in centres
+    ]
+    societies = ["农学会", "医学会", "计算机学会", "科普作家协会", "气象学会", "青少年科技辅导员协会"]
+    specs += [
+        OrganizationSpec(f"{PROVINCE}{s}", f"省{s}", "association", parent=specs[0].name) for s in societies
+    ]
+    institutes = ["光电技术研究所", "生物研究所", "计算技术研究所", "新材料研究所"]
+    specs += [
+        OrganizationSpec(
+            f"{PROVINCE}科学院{i}", i.removesuffix("研究所") + "所", "institute", parent=f"{PROVINCE}科学院"
+        )
+        for i in institutes
+    ]
+    schools = {
+        "青岚大学": ["化学学院", "计算机学院", "生命科学学院"],
+        "青岚理工大学": ["材料科学与工程学院", "机械工程学院"],
+        "青岚农业大学": ["农学院", "动物科技学院"],
+    }
+    for university, names in schools.items():
+        specs += [OrganizationSpec(f"{university}{n}", "", "centre", parent=university) for n in names]
+    for city in CITIES:
+        stem = _city_stem(city)
+        specs.append(
+            OrganizationSpec(
+                f"{city}科学技术协会", f"{stem}市科协", a, (f"{stem}科协",), parent=specs[0].name
+            )
+        )
+        specs.append(OrganizationSpec(f"{city}科学技术局", f"{stem}市科技局", "government"))
+    companies = [
+        ("云川智芯半导体有限公司", "智芯半导体"),
+        ("岚州新能源汽车股份有限公司", "岚州新能源"),
+        ("青岚数智科技集团有限公司", "青岚数智"),
+        ("临江生物医药股份有限公司", "临江生物"),
+        ("白鹭无人机科技有限公司", "白鹭无人机"),
+        ("石门稀土新材料有限公司", "石门稀土"),
+        ("清河储能科技有限公司", "清河储能"),
+        ("望川卫星应用技术有限公司", "望川卫星"),
+        ("金沙光伏科技有限公司", "金沙光伏"),
+        ("南屏智能装备制造有限公司", "南屏智造"),
+        ("北岭环保科技有限公司", "北岭环保"),
+        ("松溪茶业科技有限公司", "松溪茶业"),
+    ]
+    specs += [OrganizationSpec(name, short, "company", (short,)) for name, short in companies]
+    return specs
+
+
+def person_name(rng: random.Random) -> str:
+    given = (
+        rng.choice(GIVEN_CHARS) if rng.random() < 0.25 else rng.choice(GIVEN_CHARS) + rng.choice(GIVEN_CHARS)
+    )
+    return rng.choice(SURNAMES) + given
+
+
+def people(rng: random.Random, orgs: list[OrganizationSpec], count: int) -> list[PersonSpec]:
+    """Reporters, correspondents, photographers, opinion authors and desk editors, in realistic proportions.
+
+    Names are drawn at random, so two people may share one (as the model allows).
+    """
+    kinds = [
+        ("staff", 0.12),
+        ("correspondent", 0.48),
+        ("photographer", 0.06),
+        ("contributor", 0.30),
+        ("editor", 0.04),
+    ]
+    result = []
+    for kind, share in kinds:
+        for _ in range(max(1, round(count * share))):
+            name = person_name(rng)
+            if kind in {"staff", "photographer", "editor"}:
+                org, position = None, {"staff": "记者", "photographer": "摄影记者", "editor": "编辑"}[kind]
+                bio = (
+                    f"{name}，青岚科技报{position}，长期关注{rng.choice(TOPICS)}与{rng.choice(TOPICS)}报道。"
+                )
+            else:
+                org = rng.choice(orgs)
+                position = rng.choice(POSITIONS)
+                org, bio = org.name, f"{name}，{org.name}{position}，研究方向为{rng.choice(TOPICS)}。"
+            result.append(PersonSpec(name, kind, position, org, bio))
+    return result
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 12 → 十二, 23 → 二十三 (for 1–99)."""
+    digits = "零一二三四五六七八九"
+    tens, ones = divmod(n, 10)
+    if tens == 0:
+        return digits[ones]
+    return (digits[tens] if tens > 1 else "") + "十" + (digits[ones] if ones else "")
+
+
+def events(rng: random.Random, orgs: list[OrganizationSpec], days: list[date], count: int) -> list[EventSpec]:
+    """Conferences, trainings, contests and launches, each in the few weeks before one of `days`."""
+    result = []
+    for _ in range(count):
+        start = rng.choice(days) - timedelta(days=rng.randint(1, 20))
+        organizer = rng.choice(orgs[:40])
+        kind = rng.choice(EVENT_KINDS)
+        topic = rng.choice(TOPICS)
+        length = rng.choice([1, 1, 1, 2, 3, 5, 7])
+        city = rng.choice(CITIES)
+        edition = chinese_number(max(1, start.year - rng.randint(1995, 2012)))
+        name = f"{start.year}年第{edition}届{_city_stem(city)}{topic}{kind}"
+        organizers = tuple(dict.fromkeys([organizer.name, rng.choice(orgs).name]))
+        description = (
+            f"由{organizer.name}主办，围绕{topic}开展交流研讨、成果展示和科普活动，"
+            f"邀请{rng.choice(AUDIENCES)}和{rng.choice(AUDIENCES)}参加。"
+        )
+        end = start + timedelta(days=length - 1) if length > 1 else None
+        result.append(EventSpec(name, start, end, f"{city}{rng.choice(VENUES)}", organizers, description))
+    return result
+
+
+# How the headline pool divides among kinds of article (roughly as the kinds occur).
+TITLE_POOL_SHARE = {"news": 0.8, "opinion": 0.1, "photo": 0.1}
+
+
+class TextGenerator:
+    """Titles, summaries and bodies in the register of a regional science weekly.
+
+    An article is about one topic (its title's, its first tag) and its body keeps to it: sentences come from
+    that topic's pool (`per_topic` sentences, made the first time the topic is used), so a word like 量子 occurs
+    in a few percent of the archive, as in a real one, not in every other article. Topics are not equally
+    popular (`topics`, most popular first, with `topic_weights`). Headlines (title, kicker, subtitle) are new
+    until `title_pool` of them exist, then reused. So 100,000 articles cost seconds, and the search text of
+    each sentence and headline is segmented once.
+    """
+
+    def __init__(
+        self,
+        rng: random.Random,
+        orgs: list[OrganizationSpec],
+        names: list[str],
+        per_topic: int = 50,
+        title_pool: int = 10000,
+    ):
+        self.rng = rng
+        self.orgs = [o for o in orgs if o.short_name]
+        self.names = names
+        self.per_topic = per_topic
+        self.title_pool = title_pool
+        self.headlines: dict[str, list[tuple]] = {"news": [], "opinion": [], "photo": []}
+        self.pools: dict[tuple[str, str], list[str]] = {}
+        self.topics = TOPICS[:]
+        rng.shuffle(self.topics)
+        self.topic_weights = [1.0 / (rank + 1) ** 0.8 for rank in range(len(self.topics))]
+
+    # -- slots -------------------------------------------------------------------------------------------
+    def _related_topic(self, topic: str) -> str:
+        """A topic near `topic` in TOPICS, which lists related topics together."""
+        i = TOPICS.index(topic)
+        near = [t for t in TOPICS[max(0, i - 3) : i + 4] if t != topic]
+        return self.rng.choice(near)
+
+    def _slots(self, topic: str | None = None) -> dict:
+        rng = self.rng
+        org, org2 = rng.sample(self.orgs, 2)
+        topic = topic or rng.choices(self.topics, self.topic_weights)[0]
+        topic2 = self._related_topic(topic)
+        return {
+            "org": org.name,
+            "org_short": org.short_name,
+            "org2": org2.name,
+            "org_short2": org2.short_name,
+            "topic": topic,
+            "topic2": topic2,
+            "city": rng.choice(CITIES),
+            "county": rng.choice(COUNTIES),
+            "venue": rng.choice(VENUES),
+            "audience": rng.choice(AUDIENCES),
+            "ekind": rng.choice(EVENT_KINDS),
+            "facility": rng.choice(FACILITIES),
+            "action": rng.choice(ACTIONS),
+            "goal": rng.choice(GOALS),
+            "format": rng.choice(FORMATS),
+            "award": rng.choice(AWARDS),
+            "position": rng.choice(POSITIONS),
+            "person": rng.choice(self.names),
+            "quote": rng.choice(QUOTES),
+            "need": rng.choice(NEEDS),
+            "n": rng.choice([3, 5, 6, 8, 10, 12, 15, 20, 26, 30, 45, 60]),
+            "n2": rng.choice([100, 120, 150, 200, 300, 500, 800, 1200, 3000]),
+            "money": rng.choice(["1.2", "2.5", "3.8", "5", "8.6", "12", "20", "35"]),
+            "pct": rng.choice(["6.5", "8.2", "10.3", "12.7", "15", "21.4", "30"]),
+            "month": rng.randint(1, 12),
+            "day": rng.randint(1, 28),
+            "year": rng.randint(2011, 2026),
+            "days": rng.choice([2, 3, 5, 7, 10]),
+        }
+
+    NEWS_SENTENCES = [
+        "{month}月{day}日，{org}在{city}举办{topic}{ekind}，{n2}余名{audience}参加。",
+        "记者从{org}获悉，今年以来，{city}已建成{topic}{facility}{n}个，覆盖{n2}个村（社区）。",
+        "会上，{org_short}{position}{person}介绍了{topic}领域的最新进展。",
+        "{person}表示：“{quote}。”",
+        "据了解，该项目由{org}牵头，联合{org2}等单位共同实施，总投资{money}亿元。",
+        "下一步，{org_short}将继续{action}，推动{topic}与{topic2}深度融合。",
+        "活动现场，{audience}通过{format}近距离感受了{topic}的魅力。",
+        "近年来，{city}坚持把{topic}作为{goal}的重要抓手，相关产业规模突破{money}百亿元。",
+        "此次{ekind}为期{days}天，设置了{n}个专题分论坛和一个成果展区。",
+        "专家指出，{topic}是推动{goal}的重要方向，需要{need}。",
+        "{org_short}相关负责人介绍，全省{topic}相关企业数量同比增长{pct}%。",
+        "{county}依托{facility}，组织专家开展{topic}技术培训{n}场次，培训{audience}{n2}人次。",
+        "在{venue}，{audience}围坐在一起，听{person}讲解{topic}背后的科学原理。",
+        "据统计，{year}年全省{topic}领域共有{n}项成果获得{award}。",
+        "{org}与{org2}签署战略合作协议，双方将在{topic}、{topic2}等方面开展合作。",
+        "“以前遇到技术难题只能靠经验，现在有专家手把手指导。”{county}一位{audience}说。",
+        "目前，该{facility}已引进和培养高层次人才{n}名，攻克关键技术{n}项。",
+        "为{action}，{city}出台了支持{topic}发展的若干措施，从资金、人才、用地等方面给予保障。",
+        "活动期间，主办方还组织了{topic}主题展览，吸引{n2}余名市民参观。",
+        "{org_short}将以此次活动为契机，{action}，为{goal}贡献科技力量。",
+        "项目建成后，预计每年可新增产值{money}亿元，带动就业{n2}余人。",
+        "{person}长期从事{topic}研究，主持完成国家和省级科研项目{n}项。",
+        "与会专家围绕{topic}的技术路线、应用场景和产业前景进行了深入交流。",
+        "{city}科协组织{n}支科普志愿服务队，深入{county}开展{topic}科普宣传。",
+        "据悉，{year}年{org_short}共举办各类学术交流活动{n2}余场，服务科技工作者{n2}余人次。",
+        "该成果填补了省内{topic}领域的空白，相关指标达到国内先进水平。",
+        "{org_short}还发布了{topic}领域十大科技进展，{org2}等单位的成果入选。",
+        "{county}的{facility}里，技术人员正指导{audience}使用{topic}设备采集数据。",
+    ]
+    OPINION_SENTENCES = [
+        "{topic}既是科技问题，也是发展问题，更是民生问题。",
+        "推动{topic}发展，关键在人，根本在制度。",
+        "当前，{topic}正处在从“盆景”走向“风景”的关键阶段。",
+        "要看到，一些地方在推进{topic}时仍存在重建设、轻运营的问题。",
+        "只有{action}，才能让{topic}真正服务{goal}。",
+        "科协组织作为党和政府联系科技工作者的桥梁纽带，理应在{topic}中有更大作为。",
+        "{topic}需要{need}，不能急于求成，更不能一哄而上。",
+        "从长远看，{topic}与{topic2}的融合将催生更多新业态、新模式。",
+        "基层是科普的“最后一公里”，也是{topic}落地见效的“主战场”。",
+        "让科学家精神在全社会蔚然成风，需要每一位科技工作者身体力行。",
+        "我们应当把{topic}的评价权更多交给市场和用户。",
+        "一项技术能否走得远，不仅取决于实验室，更取决于应用场景。",
+    ]
+    PHOTO_SENTENCES = [
+        "{month}月{day}日，{audience}在{venue}体验{topic}互动展项。",
+        "图为{county}农技人员在田间演示{topic}设备。",
+        "{city}举办{topic}{ekind}，吸引众多市民驻足观看。",
+        "在{ekind}现场，{audience}认真观察{format}。",
+        "图为{org}科研人员在实验室开展{topic}试验。",
+    ]
+    TITLES = [
+        "{city}举办{year}年{topic}{ekind}",
+        "{org_short}召开{topic}工作推进会",
+        "我省{n}项{topic}成果获{award}",
+        "{topic}{facility}落户{city}",
+        "{city}：{topic}助力{goal}",
+        "{org_short}与{org_short2}签署{topic}合作协议",
+        "全省{audience}{topic}培训班在{city}开班",
+        "{topic}走进{county}",
+        "“{topic}+{topic2}”打开{goal}新空间",
+        "{city}{n}家企业入选{topic}示范名单",
+        "{org_short}发布{year}年度{topic}十大进展",
+        "{county}：{facility}里的{topic}故事",
+        "{n2}余名{audience}共赴{topic}之约",
+        "{topic}让{audience}尝到科技甜头",
+    ]
+    OPINION_TITLES = [
+        "让{topic}更好服务{goal}",
+        "以{topic}赋能{goal}",
+        "{topic}需要{need}",
+        "做好{topic}这篇大文章",
+        "为{audience}搭好{topic}平台",
+        "{topic}的“热”与“冷”",
+    ]
+    KICKERS = ["聚焦{topic}", "科技活动周特别报道", "{city}见闻", "一线调研", "科普进行时", "{org_short}动态"]
+    SUBTITLES = [
+        "{n2}余名{audience}参加",
+        "总投资{money}亿元，预计明年建成",
+        "覆盖{n}个乡镇{n2}余户",
+        "{n}个项目现场签约",
+        "省内首个{topic}{facility}",
+    ]
+
+    def _fill(self, template: str, slots: dict | None = None) -> str:
+        return template.format(**(slots or self._slots()))
+
+    def _pool(self, kind: str, topic: str) -> list[str]:
+        """The sentences an article of `kind` about `topic` draws from (made on first use)."""
+        pool = self.pools.get((kind, topic))
+        if pool is None:
+            templates, size = {
+                "news": (self.NEWS_SENTENCES, self.per_topic),
+                "opinion": (self.OPINION_SENTENCES, max(6, self.per_topic // 3)),
+                "photo": (self.PHOTO_SENTENCES, max(3, self.per_topic // 6)),
+            }[kind]
+            made = (self._fill(self.rng.choice(templates), self._slots(topic)) for _ in range(size))
+            # Templates without slots give the same sentence every time: keep each sentence once.
+            pool = self.pools[(kind, topic)] = list(dict.fromkeys(made))
+        return pool
+
+    def _paragraphs(self, pool: list[str], paragraphs: int, per: tuple[int, int]) -> list[list[str]]:
+        rng = self.rng
+        return [rng.choices(pool, k=rng.randint(*per)) for _ in range(paragraphs)]
+
+    def _headline(self, kind: str) -> tuple[str, str, str, str, str]:
+        """(title, kicker, subtitle, topic, organization named in the title) for an article of `kind`."""
+        rng, made = self.rng, self.headlines[kind]
+        if len(made) >= self.title_pool * TITLE_POOL_SHARE[kind]:
+            return rng.choice(made)
+        slots = self._slots()
+        template = rng.choice(self.OPINION_TITLES if kind == "opinion" else self.TITLES)
+        kicker = subtitle = ""
+        if kind == "news":
+            if rng.random() < 0.3:
+                kicker = self._fill(rng.choice(self.KICKERS), slots)
+            if rng.random() < 0.35:
+                subtitle = self._fill(rng.choice(self.SUBTITLES), slots)
+        organization = slots["org"] if "{org" in template else ""
+        headline = (self._fill(template, slots), kicker, subtitle, slots["topic"], organization)
+        made.append(headline)
+        return headline
+
+    def article(self, kind: str) -> ArticleText:
+        """One article's text. kind: "news", "opinion" or "photo"."""
+        rng = self.rng
+        title, kicker, subtitle, topic, organization = self._headline(kind)
+        dateline = note = ""
+        pool = self._pool(kind, topic)
+        if kind == "opinion":
+            paragraphs = self._paragraphs(pool, rng.randint(4, 7), (2, 4))
+            note = f"作者系{rng.choice(self.orgs).name}{rng.choice(POSITIONS)}"
+        elif kind == "photo":
+            paragraphs = self._paragraphs(pool, 1, (1, 2))
+        else:
+            paragraphs = self._paragraphs(pool, rng.randint(5, 9), (2, 4))
+            dateline = "本报讯" if rng.random() < 0.8 else f"本报{rng.choice(CITIES)}电"
+        sentences = [s for paragraph in paragraphs for s in paragraph]
+        return ArticleText(
+            kicker=kicker,
+            title=title,
+            subtitle=subtitle,
+            summary=sentences[0] if kind != "photo" else "",
+            dateline=dateline,
+            body="".join(f"<p>{''.join(paragraph)}</p>" for paragraph in paragraphs),
+            author_note=note,
+            sentences=sentences,
+            topic=topic,
+            organization=organization,
+        )
+
+
+class SearchTextBuilder:
+    """`Article.search_text` for generated articles, as search/text.py makes it, at benchmark speed.
+
+    `build_search_text` segments three parts (title; kicker, subtitle, summary and byline names; body and notes)
+    with `segment`, which treats text between punctuation independently, so segmenting a part's sentences one by
+    one and joining the results indexes the same tokens and matches the same queries (`segment` says so). Generated bodies repeat sentences from a pool, so each sentence is segmented
+    once. The first `verify` articles are also built the slow way and compared token for token, part by part:
+    on any difference (search/text.py changed) the builder falls back to `build_search_text` for everything.
+    """
+
+    def __init__(self, verify: int = 50):
+        self.to_verify = verify
+        self.mismatch = False
+        try:
+            from search import text as search
+        except ImportError:  # pragma: no cover - search.py is part of the product
+            search = None
+        self.search = search
+        self.fast = search is not None and all(
+            callable(getattr(search, name, None)) for name in ("build_search_text", "segment")
+        )
+        self.separator = getattr(search, "PART_SEPARATOR", " | ")
+        self._pieces: dict[str, str] = {}
+
+    def _piece(self, text: str) -> str:
+        found = self._pieces.get(text)
+        if found is None:
+            found = self._pieces[text] = self.search.segment(text)
+        return found
+
+    def _segment(self, pieces) -> str:
+        return " ".join(segmented for piece in pieces if piece and (segmented := self._piece(piece)))
+
+    def build(self, text: ArticleText, names: list[str]) -> str:
+        if self.search is None:  # pragma: no cover
+            import jieba
+
+            plain = " ".join([text.title, *text.sentences])
+            return " ".join(token for token in jieba.cut(plain) if token.strip())
+        fields = {
+            "title": text.title,
+            "kicker": text.kicker,
+            "subtitle": text.subtitle,
+            "summary": text.summary,
+            "body": text.body,
+            "author_note": text.author_note,
+            "names": names,
+        }
+        if not self.fast or self.mismatch:
+            return self.search.build_search_text(**fields)
+        fast = self.separator.join(
+            [
+                self._segment([text.title]),
+                self._segment([text.kicker, text.subtitle, text.summary, *names]),
+                self._segment([*text.sentences, text.author_note]),
+            ]
+        )
+        if self.to_verify > 0:
+            self.to_verify -= 1
+            exact = self.search.build_search_text(**fields)
+            if not same_tokens(fast, exact, self.separator):
+                self.mismatch = True
+                return exact
+        return fast
+
+
+def same_tokens(one: str, other: str, separator: str) -> bool:
+    """True when two search texts hold the same tokens, as many times, in each part."""
+    parts_one, parts_other = one.split(separator), other.split(separator)
+    return len(parts_one) == len(parts_other) and all(
+        sorted(a.split()) == sorted(b.split()) for a, b in zip(parts_one, parts_other, strict=True)
+    )

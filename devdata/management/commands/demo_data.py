@@ -1,0 +1,19 @@
+"""Load the demo newspaper: three issues, about fifteen articles in every state, and the demo users."""
+
+from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
+
+from devdata.demo import DEMO_USERS, DemoBuilder
+
+
+class Command(BaseCommand):
+    help = "Create the demo content and users (idempotent: running it again creates nothing new)."
+
+    def handle(self, *args, **options):
+        # The workflow mails editors and reporters; demo loading should not print thirty messages.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+            created = DemoBuilder(log=self.stdout.write).build()
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new rows)."))
+        self.stdout.write("Demo logins (for the demo only) at /admin/:")
+        for username, password, _group, _superuser in DEMO_USERS:
+            self.stdout.write(f"  {username:<9} {password}")

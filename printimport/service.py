@@ -1,0 +1,509 @@
+"""Import a print page (plain text, shared/print-page-format.md) as an issue's draft articles.
+
+One service for `manage.py import_issue` and the issue admin's upload:
+
+- `plan_import()` reads the page (articles/printpage.py) and decides, without writing, what importing it means:
+  the issue and page to create or reuse, which articles are new and which were imported already, which authors
+  are reused and which are created, which sections and organizations each article gets.
+- `execute_import()` writes a plan in one transaction. It decides again against the database as it is then (a
+  preview may be minutes old), so what it reports is what it did; any failure writes nothing at all.
+
+Articles are created as drafts with `Article.objects.create(..., created_by=user)`; the workflow owns every status
+after that.  Importing a page twice creates nothing new: an article is identified by (issue, page, title).
+
+Decisions an editor may want to know about:
+- An author is reused when exactly one Author has the name; with none, or with several (we cannot tell which
+  one is meant), a new Author is created and the plan says so.  Within one page a name is one person.
+- An opinion piece (authors under its title, or an author note) printed without a section header goes into the
+  section 观点 when it exists, else into the first section flagged as opinion, else no section.  No section is
+  created for it: an empty section is easier to fix than a wrong new one.
+- The page's name: the one given; else, for a page without a name, the section header at the top of the page
+  (a header further down names a column, not the page); else the page keeps its name.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import takewhile
+
+import reversion
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from articles.models import Article, Byline, Issue, IssuePage, Section
+from people.models import Author, Organization
+
+from .parser import (
+    EDGE_SPACE_RE,
+    ROLE_AUTHOR,
+    ROLE_CORRESPONDENT,
+    ROLE_EDITOR,
+    ROLE_PHOTOGRAPHER,
+    ROLE_REPORTER,
+    SPACE_RE,
+    ParsedArticle,
+    PrintPageError,
+    decode_page,
+    parse_page,
+)
+
+logger = logging.getLogger(__name__)
+
+# A page of a weekly is 5-20 KB of text; a megabyte is a wrong file, not a page.
+MAX_PAGE_BYTES = 1024 * 1024
+OPINION_SECTION = "观点"
+AUTHOR_KINDS = {
+    ROLE_REPORTER: Author.Kind.STAFF,
+    ROLE_CORRESPONDENT: Author.Kind.CORRESPONDENT,
+    ROLE_PHOTOGRAPHER: Author.Kind.PHOTOGRAPHER,
+    ROLE_AUTHOR: Author.Kind.CONTRIBUTOR,
+    ROLE_EDITOR: Author.Kind.EDITOR,
+}
+# Organization names match across both widths of brackets.
+_FOLD_BRACKETS = str.maketrans("（）", "()")
+
+
+class PageImportError(PrintPageError):
+    """Why a page cannot be imported; `line` (1-based) when a line of the page is at fault.  Nothing was written."""
+
+
+def describe_error(exc: PrintPageError) -> str:
+    """The message shown to the editor, with the line to fix when there is one."""
+    if exc.line:
+        return _("Line %(line)d: %(message)s") % {"line": exc.line, "message": exc.message}
+    return exc.message
+
+
+@dataclass
+class AuthorChoice:
+    """One person named on the page: the Author reused, or one to create (`matches` authors had the name)."""
+
+    name: str
+    kind: str
+    matches: int
+    author: Author | None = None  # the one reused; after execution, also the one created
+
+    @property
+    def is_new(self) -> bool:
+        return self.matches != 1
+
+    @property
+    def is_ambiguous(self) -> bool:
+        return self.matches > 1
+
+    @property
+    def kind_label(self) -> str:
+        return str(Author.Kind(self.kind).label)
+
+
+@dataclass
+class PlannedByline:
+    author: AuthorChoice
+    role: str
+
+    @property
+    def name(self) -> str:
+        return self.author.name
+
+    @property
+    def role_label(self) -> str:
+        return str(Byline.Role(self.role).label)
+
+
+@dataclass
+class PlannedArticle:
+    """One article of the page and what importing does with it."""
+
+    parsed: ParsedArticle
+    position: int
+    existing: Article | None = None  # already imported: skipped
+    section: str = ""
+    section_is_new: bool = False
+    section_inferred: bool = False  # an opinion piece without a header, put under the opinion section
+    bylines: list[PlannedByline] = field(default_factory=list)
+    organizations: list[Organization] = field(default_factory=list)
+    article: Article | None = None  # after execution: the article created, or the existing one
+
+    @property
+    def already_imported(self) -> bool:
+        return self.existing is not None
+
+    @property
+    def title(self) -> str:
+        return self.parsed.title
+
+    @property
+    def line(self) -> int:
+        return self.parsed.line
+
+    @property
+    def paragraph_count(self) -> int:
+        return len(self.parsed.paragraphs)
+
+    @property
+    def credits(self) -> list[tuple[str, str]]:
+        """(name, role label) of each byline, in printed order; for a skipped article, as parsed."""
+        if self.bylines:
+            return [(b.name, b.role_label) for b in self.bylines]
+        return [(b.name, str(Byline.Role(b.role).label)) for b in self.parsed.bylines]
+
+
+@dataclass
+class ImportPlan:
+    """What importing a page means, decided without writing anything."""
+
+    text: str
+    parsed: list[ParsedArticle]
+    number: int
+    date: datetime.date
+    page_number: int
+    requested_page_name: str
+    issue: Issue | None = None  # the existing issue, or None: it will be created
+    page: IssuePage | None = None  # the existing page, or None: it will be created
+    page_name: str = ""  # the name the page will have
+    articles: list[PlannedArticle] = field(default_factory=list)
+    authors: list[AuthorChoice] = field(default_factory=list)  # every person the new articles credit
+
+    @property
+    def renames_page(self) -> bool:
+        return self.page is not None and self.page.name != self.page_name
+
+    @property
+    def to_create(self) -> list[PlannedArticle]:
+        return [a for a in self.articles if not a.already_imported]
+
+    @property
+    def to_skip(self) -> list[PlannedArticle]:
+        return [a for a in self.articles if a.already_imported]
+
+    @property
+    def new_authors(self) -> list[AuthorChoice]:
+        return [a for a in self.authors if a.is_new]
+
+    @property
+    def new_sections(self) -> list[str]:
+        return sorted({a.section for a in self.to_create if a.section_is_new})
+
+
+@dataclass
+class ImportReport:
+    """What an import did: the plan as executed, with the rows it created or found."""
+
+    plan: ImportPlan
+    issue: Issue
+    issue_created: bool
+    page: IssuePage
+    page_created: bool
+    page_renamed: bool
+
+    @property
+    def articles(self) -> list[PlannedArticle]:
+        return self.plan.articles
+
+    @property
+    def created(self) -> list[PlannedArticle]:
+        return self.plan.to_create
+
+    @property
+    def skipped(self) -> list[PlannedArticle]:
+        return self.plan.to_skip
+
+    @property
+    def new_authors(self) -> list[AuthorChoice]:
+        return self.plan.new_authors
+
+    @property
+    def new_sections(self) -> list[str]:
+        return self.plan.new_sections
+
+
+def plan_import(
+    data: bytes, number: int, date: datetime.date, page_number: int = 1, page_name: str = ""
+) -> ImportPlan:
+    """Read a page file and decide what importing it as page `page_number` of issue `number` would do.
+
+    Writes nothing.  Raises PrintPageError (PageImportError for what the database refuses) naming the line.
+    """
+    _check_arguments(number, date, page_number, page_name)
+    if len(data) > MAX_PAGE_BYTES:
+        raise PageImportError(
+            None,
+            _("The file is %(size)d KB; a print page is at most %(limit)d KB of text.")
+            % {"size": len(data) // 1024, "limit": MAX_PAGE_BYTES // 1024},
+        )
+    if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        # Windows "Unicode" text: the decoder would call it binary, which would puzzle whoever saved it.
+        raise PageImportError(None, _("The file is UTF-16 text. Save it as UTF-8 and import it again."))
+    text = decode_page(data)
+    parsed = parse_page(text, sections=Section.objects.values_list("name", flat=True))
+    return _resolve(text, parsed, number, date, page_number, (page_name or "").strip())
+
+
+def execute_import(plan: ImportPlan, user) -> ImportReport:
+    """Write `plan` in one transaction: the issue, the page, sections, new authors and the draft articles with
+    their bylines and organizations.  Decides again against the database first; writes nothing on any error."""
+    if user is None or not user.pk:
+        raise PageImportError(None, _("An import needs the user the articles are created by."))
+    try:
+        with transaction.atomic():
+            fresh = _resolve(
+                plan.text,
+                plan.parsed,
+                plan.number,
+                plan.date,
+                plan.page_number,
+                plan.requested_page_name,
+                True,
+            )
+            return _write(fresh, user)
+    except IntegrityError as exc:
+        # Only a concurrent import or edit of the same issue gets here: the plan was checked a moment ago.
+        logger.warning(
+            "Import of page %s of issue %s refused by the database: %s", plan.page_number, plan.number, exc
+        )
+        raise PageImportError(
+            None,
+            _(
+                "Someone changed this issue while it was being imported. Nothing was written: import it again."
+            ),
+        ) from exc
+
+
+def _check_arguments(number, date, page_number, page_name) -> None:
+    if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+        raise PageImportError(None, _("The issue number must be a whole number from 1."))
+    if not isinstance(date, datetime.date) or isinstance(date, datetime.datetime):
+        raise PageImportError(None, _("The publication date must be a date."))
+    if isinstance(page_number, bool) or not isinstance(page_number, int) or not 1 <= page_number <= 32767:
+        raise PageImportError(None, _("The page number must be a whole number from 1."))
+    limit = IssuePage._meta.get_field("name").max_length
+    if len((page_name or "").strip()) > limit:
+        raise PageImportError(
+            None, _("The page name is longer than %(limit)d characters.") % {"limit": limit}
+        )
+
+
+def _resolve(
+    text: str,
+    parsed: list[ParsedArticle],
+    number: int,
+    date: datetime.date,
+    page_number: int,
+    page_name: str,
+    lock: bool = False,
+) -> ImportPlan:
+    plan = ImportPlan(text, parsed, number, date, page_number, page_name)
+    plan.issue = _find_issue(number, date, lock)
+    if plan.issue is not None:
+        plan.page = IssuePage.objects.filter(issue=plan.issue, number=page_number).first()
+    current = plan.page.name if plan.page else ""
+    plan.page_name = page_name or current or (parsed[0].section if parsed else "")
+
+    existing: dict[str, Article] = {}
+    if plan.page is not None:
+        for article in Article.objects.filter(issue=plan.issue, page=plan.page).order_by("id"):
+            existing.setdefault(article.title, article)
+    sections = {s.name: s for s in Section.objects.all()}
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    matcher = _OrganizationMatcher(Organization.objects.only("id", "name", "short_name", "aliases", "slug"))
+    for position, item in enumerate(parsed, 1):
+        planned = PlannedArticle(item, position, existing=existing.get(item.title))
+        plan.articles.append(planned)
+        if planned.already_imported:
+            continue
+        _check_lengths(item)
+        planned.section = item.section
+        if not planned.section and (item.author_note or _signed_under_title(lines, item)):
+            planned.section = _opinion_section(sections)
+            planned.section_inferred = bool(planned.section)
+        planned.section_is_new = bool(planned.section) and planned.section not in sections
+        planned.organizations = matcher.find(_article_text(item))
+    plan.authors = _choose_authors(plan.to_create)
+    return plan
+
+
+def _find_issue(number: int, date: datetime.date, lock: bool) -> Issue | None:
+    issues = Issue.objects.filter(Q(number=number) | Q(date=date))
+    if lock:
+        issues = issues.select_for_update()
+    by_number = by_date = None
+    for issue in issues:
+        if issue.number == number:
+            by_number = issue
+        if issue.date == date:
+            by_date = issue
+    if by_number is not None and by_number.date != date:
+        raise PageImportError(
+            None,
+            _("Issue %(number)d is dated %(existing)s, not %(date)s. Check the number and the date.")
+            % {"number": number, "existing": by_number.date.isoformat(), "date": date.isoformat()},
+        )
+    if by_date is not None and by_date.number != number:
+        raise PageImportError(
+            None,
+            _(
+                "%(date)s is the date of issue %(existing)d, not of issue %(number)d. Check the number and the date."
+            )
+            % {"date": date.isoformat(), "existing": by_date.number, "number": number},
+        )
+    return by_number
+
+
+def _check_lengths(item: ParsedArticle) -> None:
+    for name, value in (
+        ("title", item.title),
+        ("subtitle", item.subtitle),
+        ("dateline", item.dateline),
+        ("author_note", item.author_note),
+    ):
+        model_field = Article._meta.get_field(name)
+        if len(value) > model_field.max_length:
+            raise PageImportError(
+                item.line,
+                _("The %(field)s of “%(title)s” is longer than %(limit)d characters.")
+                % {
+                    "field": model_field.verbose_name,
+                    "title": item.title[:20],
+                    "limit": model_field.max_length,
+                },
+            )
+
+
+def _signed_under_title(lines: list[str], item: ParsedArticle) -> bool:
+    """Whether the article's first author-role names stand as a block right under its title (or under the
+    subtitle line): the opinion layout, as opposed to a bare name closing a news item."""
+    names = [b.name for b in takewhile(lambda b: b.role == ROLE_AUTHOR, item.bylines)]
+    if not names:
+        return False
+    below = (EDGE_SPACE_RE.sub("", line) for line in lines[item.line : item.line + 12])
+    return any(SPACE_RE.split(block) == names for block in [b for b in below if b][:2])
+
+
+def _opinion_section(sections: dict[str, Section]) -> str:
+    if OPINION_SECTION in sections:
+        return OPINION_SECTION
+    flagged = sorted((s for s in sections.values() if s.is_opinion), key=lambda s: (s.order, s.name))
+    return flagged[0].name if flagged else ""
+
+
+def _article_text(item: ParsedArticle) -> str:
+    # One line per part, so that no name matches across the end of one part and the start of the next.
+    return "\n".join([item.title, item.subtitle, *item.paragraphs, item.author_note])
+
+
+def _choose_authors(articles: list[PlannedArticle]) -> list[AuthorChoice]:
+    """One AuthorChoice per distinct name, in order of first appearance; the kind follows its first role."""
+    first_roles: dict[str, str] = {}
+    for planned in articles:
+        for byline in planned.parsed.bylines:
+            first_roles.setdefault(byline.name, byline.role)
+    counts = dict(
+        Author.objects.filter(name__in=first_roles)
+        .values("name")
+        .annotate(n=Count("id"))
+        .values_list("name", "n")
+    )
+    unique = [name for name, n in counts.items() if n == 1]
+    found = {a.name: a for a in Author.objects.filter(name__in=unique)} if unique else {}
+    choices = {
+        name: AuthorChoice(name, AUTHOR_KINDS[role], counts.get(name, 0), found.get(name))
+        for name, role in first_roles.items()
+    }
+    for planned in articles:
+        seen = set()
+        for byline in planned.parsed.bylines:
+            if (byline.name, byline.role) not in seen:  # one Byline per person and role
+                seen.add((byline.name, byline.role))
+                planned.bylines.append(PlannedByline(choices[byline.name], byline.role))
+    return list(choices.values())
+
+
+class _OrganizationMatcher:
+    """Finds the organizations an article's text names, by name, short name or alias.
+
+    Longest names first, and an occurrence overlapping text already matched by a longer name does not count, so
+    青岚大学材料学院 links the school and not also 青岚大学; the university is linked when named on its own."""
+
+    def __init__(self, organizations: Iterable[Organization]) -> None:
+        by_name: dict[str, dict[int, Organization]] = {}
+        for organization in organizations:
+            for name in organization.names():
+                name = name.strip().translate(_FOLD_BRACKETS)
+                if len(name) >= 2:
+                    by_name.setdefault(name, {})[organization.pk] = organization
+        self.names = sorted(by_name.items(), key=lambda item: len(item[0]), reverse=True)
+
+    def find(self, text: str) -> list[Organization]:
+        text = text.translate(_FOLD_BRACKETS)
+        covered = bytearray(len(text))
+        first_seen: dict[int, tuple[int, Organization]] = {}
+        for name, organizations in self.names:
+            start = text.find(name)
+            while start != -1:
+                end = start + len(name)
+                if not any(covered[start:end]):
+                    covered[start:end] = b"\x01" * len(name)
+                    for pk, organization in organizations.items():
+                        if pk not in first_seen or start < first_seen[pk][0]:
+                            first_seen[pk] = (start, organization)
+                start = text.find(name, end)
+        return [organization for _start, organization in sorted(first_seen.values(), key=lambda v: v[0])]
+
+
+def _write(plan: ImportPlan, user) -> ImportReport:
+    issue, issue_created = plan.issue, plan.issue is None
+    if issue is None:
+        issue = Issue.objects.create(number=plan.number, date=plan.date)
+    page, page_created, page_renamed = plan.page, plan.page is None, plan.renames_page
+    if page is None:
+        page = IssuePage.objects.create(issue=issue, number=plan.page_number, name=plan.page_name)
+    elif page_renamed:
+        page.name = plan.page_name
+        page.save(update_fields=["name"])
+    sections = {s.name: s for s in Section.objects.filter(name__in={a.section for a in plan.to_create})}
+    for name in plan.new_sections:
+        sections[name] = Section.objects.create(name=name)
+    for choice in plan.new_authors:
+        choice.author = Author.objects.create(name=choice.name, kind=choice.kind)
+
+    comment = _("Imported from the print page %(page)d of issue %(number)d.") % {
+        "page": plan.page_number,
+        "number": plan.number,
+    }
+    for planned in plan.articles:
+        if planned.already_imported:
+            planned.article = planned.existing
+        else:
+            # One revision per article: an article's history and restore expect revisions of one article.
+            with reversion.create_revision():
+                planned.article = _create_article(planned, issue, page, sections.get(planned.section), user)
+                reversion.set_user(user)
+                reversion.set_comment(comment)
+    return ImportReport(plan, issue, issue_created, page, page_created, page_renamed)
+
+
+def _create_article(planned: PlannedArticle, issue: Issue, page: IssuePage, section: Section | None, user):
+    parsed = planned.parsed
+    article = Article.objects.create(
+        title=parsed.title,
+        subtitle=parsed.subtitle,
+        dateline=parsed.dateline,
+        body=parsed.body_html(),
+        author_note=parsed.author_note,
+        issue=issue,
+        page=page,
+        position=planned.position,
+        section=section,
+        created_by=user,
+        updated_by=user,
+    )
+    for order, byline in enumerate(planned.bylines, 1):
+        Byline.objects.create(article=article, author=byline.author.author, role=byline.role, order=order)
+    if planned.organizations:
+        article.organizations.add(*planned.organizations)
+    return article

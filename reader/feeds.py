@@ -1,0 +1,140 @@
+"""RSS feeds: the latest articles, and the latest of one section, tag or author. Built on published().
+
+Absolute links come from the request (the Sites framework is not installed). A feed of a section, tag or author
+with nothing public is a 404, as its page is.
+"""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import Exists, OuterRef, Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.translation import gettext_lazy as _
+from taggit.models import Tag
+
+from articles.models import Article, Byline, Section
+from articles.richtext import article_text, excerpt
+from people.models import Author
+
+FEED_LENGTH = 30
+FEED_LANGUAGE = "zh-cn"  # RSS wants an RFC 1766 tag; Django's LANGUAGE_CODE is zh-hans
+
+
+def feed_articles():
+    """Published articles with what an item shows (bylines, section, tags), newest first."""
+    return (
+        Article.objects.published()
+        .select_related("section")
+        .prefetch_related(
+            Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("order", "id")),
+            "tags",
+        )
+        .defer("search_text")
+        .order_by("-published_at", "-id")
+    )
+
+
+class LatestArticlesFeed(Feed):
+    language = FEED_LANGUAGE
+
+    def title(self, obj=None):
+        return settings.NEWSPAPER_NAME
+
+    def link(self, obj=None):
+        return reverse("articles:home")
+
+    def description(self, obj=None):
+        return _("The latest articles of %(paper)s") % {"paper": settings.NEWSPAPER_NAME}
+
+    def feed_url(self, obj=None):
+        return reverse("feed")
+
+    def articles(self, obj):
+        return feed_articles()
+
+    def items(self, obj=None):
+        return list(self.articles(obj)[:FEED_LENGTH])
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        # Feed readers render <description> as HTML, and the feed generator only escapes it for XML: escape the
+        # plain text once more here, so that text like "<img onerror=…>" in a summary stays text in the reader.
+        return escape(item.summary or excerpt(article_text(item), 200))
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_pubdate(self, item):
+        return timezone.localtime(item.published_at)  # dated in the paper's time zone (+0800)
+
+    def item_updateddate(self, item):
+        return timezone.localtime(item.updated_at)
+
+    def item_author_name(self, item):
+        return "、".join(byline.author.name for byline in item.bylines.all()) or None
+
+    def item_categories(self, item):
+        categories = [item.section.name] if item.section_id else []
+        return categories + [tag.name for tag in item.tags.all()]
+
+
+class _ObjectFeed(LatestArticlesFeed):
+    """A feed of one object's public articles; 404 when it has none."""
+
+    model = None
+
+    def get_object(self, request, slug):
+        obj = get_object_or_404(self.model, slug=slug)
+        if not self.articles(obj).exists():
+            raise Http404("nothing public")
+        return obj
+
+    def title(self, obj=None):
+        return f"{obj.name} - {settings.NEWSPAPER_NAME}"
+
+    def link(self, obj=None):
+        return obj.get_absolute_url()
+
+    def description(self, obj=None):
+        return _("The latest articles of %(name)s in %(paper)s") % {
+            "name": obj.name,
+            "paper": settings.NEWSPAPER_NAME,
+        }
+
+
+class SectionFeed(_ObjectFeed):
+    model = Section
+
+    def feed_url(self, obj=None):
+        return reverse("section_feed", args=[obj.slug])
+
+    def articles(self, obj):
+        return feed_articles().filter(section=obj)
+
+
+class TagFeed(_ObjectFeed):
+    model = Tag
+
+    def link(self, obj=None):
+        return reverse("articles:tag", args=[obj.slug])
+
+    def feed_url(self, obj=None):
+        return reverse("tag_feed", args=[obj.slug])
+
+    def articles(self, obj):
+        return feed_articles().filter(tags=obj)
+
+
+class AuthorFeed(_ObjectFeed):
+    model = Author
+
+    def feed_url(self, obj=None):
+        return reverse("author_feed", args=[obj.slug])
+
+    def articles(self, obj):
+        return feed_articles().filter(Exists(Byline.objects.filter(article=OuterRef("pk"), author=obj)))

@@ -1,0 +1,250 @@
+"""Loading what public pages show with hand-written SQL instead of the ORM, on the hottest paths (the article
+page, search results): one statement each, prepared once per connection on PostgreSQL (newsroom/prepared.py),
+no ORM compilation per request.
+
+The objects made here are model instances with only the columns read loaded and every other field deferred,
+so a template that starts showing more gets the right value (one more query), never a default. They are
+installed as prefetched results, so `article.bylines.all()` and the like cost nothing afterwards. Nothing here
+decides visibility: these are the links of articles already allowed on screen.
+"""
+
+import functools
+from datetime import date
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from taggit.models import Tag, TaggedItem
+
+from articles.models import (
+    Article,
+    ArticleEvent,
+    ArticleOrganization,
+    Byline,
+    Event,
+    Issue,
+    IssuePage,
+    Section,
+)
+from articles.querysets import published_sql
+from core.prepared import fetch
+from people.models import Author, Organization
+
+# The article page reads every column of the article but the search index's text (kilobytes a row), and its
+# issue, page and section (select_related).
+ARTICLE_DEFERRED = ("search_text",)
+ARTICLE_RELATIONS = (("issue", Issue, "i"), ("page", IssuePage, "p"), ("section", Section, "s"))
+
+# What the article page shows beyond the article row, loaded by `load_links` in one query; then
+# `article.bylines.all()`, `.tags.all()`, `.organizations.all()` and `.events.all()` cost nothing. A caller that
+# prefetched all four already (in any way) is not asked again.
+LINK_NAMES = ("bylines", "tags", "organizations", "events")
+
+
+_LINKS_SQL = """
+SELECT 1 AS kind, b.id, b.role, b."order" AS number, CAST(NULL AS DATE) AS day, '' AS sort_name,
+       a.id AS author_id, a.name, a.slug
+  FROM {byline} b JOIN {author} a ON a.id = b.author_id WHERE b.article_id = %s
+UNION ALL
+SELECT 2, t.id, '', 0, NULL, '', NULL, t.name, t.slug
+  FROM {tag} t JOIN {tagged} i ON i.tag_id = t.id WHERE i.content_type_id = %s AND i.object_id = %s
+UNION ALL
+SELECT 3, o.id, '', 0, NULL, o.name, NULL, o.name, o.slug
+  FROM {organization} o JOIN {article_organization} l ON l.organization_id = o.id WHERE l.article_id = %s
+UNION ALL
+SELECT 4, e.id, '', 0, e.start_date, e.name, NULL, e.name, e.slug
+  FROM {event} e JOIN {article_event} l ON l.event_id = e.id WHERE l.article_id = %s
+{also}
+ORDER BY 1, 4, 5, 6, 2
+"""
+
+
+@functools.lru_cache(maxsize=16)
+def _links_sql(also: str = "") -> str:
+    return _LINKS_SQL.format(
+        also=f"UNION ALL {also}" if also else "",
+        byline=Byline._meta.db_table,
+        author=Author._meta.db_table,
+        tag=Tag._meta.db_table,
+        tagged=TaggedItem._meta.db_table,
+        organization=Organization._meta.db_table,
+        article_organization=ArticleOrganization._meta.db_table,
+        event=Event._meta.db_table,
+        article_event=ArticleEvent._meta.db_table,
+    )
+
+
+def loaded(model, **values):
+    """An instance of `model` with these fields loaded; any other field is deferred (loaded if ever read), so a
+    template that starts showing more gets the right value, never a default."""
+    return from_row(model, tuple(values), tuple(values.values()))
+
+
+@functools.lru_cache(maxsize=64)
+def _model_order(model, attnames: tuple) -> tuple | None:
+    """Where each of the model's fields among `attnames` is, in the model's field order (Model.from_db takes
+    the values of a partial row in that order); None when `attnames` are in that order already."""
+    order = tuple(attnames.index(f.attname) for f in model._meta.concrete_fields if f.attname in attnames)
+    if len(order) != len(attnames):
+        raise ValueError(f"{attnames} must name fields of {model.__name__}, each once")
+    return None if order == tuple(range(len(attnames))) else order
+
+
+def from_row(model, attnames: tuple, values):
+    """An instance of `model` with the fields `attnames` (in any order) set to `values`; the others deferred."""
+    order = _model_order(model, attnames)
+    if order is not None:
+        attnames = tuple(attnames[i] for i in order)
+        values = [values[i] for i in order]
+    return model.from_db(connection.alias, attnames, values)
+
+
+@functools.lru_cache(maxsize=32)
+def _converters(vendor: str, columns: tuple) -> dict:
+    """What the ORM would do to each column of a row of `columns` ((model, attname, alias) each) as it comes
+    from this database (SQLite returns times as text, for one): the compiler's own converters."""
+    del vendor  # part of the cache key: the converters are the database's
+    expressions = [model._meta.get_field(attname).get_col(alias) for model, attname, alias in columns]
+    return Article.objects.none().query.get_compiler(connection.alias).get_converters(expressions)
+
+
+def converted(columns: tuple, rows: list) -> list:
+    """`rows` with each value converted as the ORM converts a value of that column."""
+    converters = _converters(connection.vendor, columns)
+    if not converters:
+        return rows
+    compiler = Article.objects.none().query.get_compiler(connection.alias)
+    return [tuple(row) for row in compiler.apply_converters(rows, converters)]
+
+
+@functools.lru_cache(maxsize=4)
+def _article_statement(vendor: str) -> tuple[str, tuple, tuple]:
+    """The article page's article query (published only; the time is the last parameter), its columns, and the
+    (relation, model, attnames) that follow the article's own attnames in each row."""
+    del vendor  # part of the cache key: published_sql is the database's
+    quote = connection.ops.quote_name
+    fields = [f for f in Article._meta.concrete_fields if f.attname not in ARTICLE_DEFERRED]
+    columns = [(Article, f.attname, "a") for f in fields]
+    select = [f"a.{quote(f.column)}" for f in fields]
+    joins, parts = [], [("", Article, tuple(f.attname for f in fields))]
+    for name, model, alias in ARTICLE_RELATIONS:
+        related = model._meta.concrete_fields
+        columns += [(model, f.attname, alias) for f in related]
+        select += [f"{alias}.{quote(f.column)}" for f in related]
+        column = quote(Article._meta.get_field(name).column)
+        joins.append(f"LEFT JOIN {quote(model._meta.db_table)} {alias} ON {alias}.id = a.{column}")
+        parts.append((name, model, tuple(f.attname for f in related)))
+    visible, _params = published_sql("a")
+    sql = (
+        f"SELECT {', '.join(select)} FROM {quote(Article._meta.db_table)} a {' '.join(joins)}"
+        f" WHERE a.id = %s AND {visible}"
+    )
+    return sql, tuple(columns), tuple(parts)
+
+
+def load_article(pk: int):
+    """The published article `pk` with its issue, page and section (as select_related would load them), in one
+    prepared statement; None if there is no such article or the public may not see it."""
+    low, high = connection.ops.integer_field_range(Article._meta.pk.get_internal_type())
+    if not low <= pk <= high:  # no such row; the database would refuse the number (as the ORM knows)
+        return None
+    sql, columns, parts = _article_statement(connection.vendor)
+    _visible, params = published_sql("a")
+    rows = fetch(sql, [pk, *params])
+    if not rows:
+        return None
+    row = converted(columns, rows)[0]
+    start = 0
+    article = None
+    for name, model, attnames in parts:
+        values = row[start : start + len(attnames)]
+        start += len(attnames)
+        if article is None:
+            article = from_row(model, attnames, values)
+            continue
+        field = Article._meta.get_field(name)
+        related = None if getattr(article, field.attname) is None else from_row(model, attnames, values)
+        field.set_cached_value(article, related)
+    return article
+
+
+def _byline(pk, article_id, role, order, author_id, name, slug):
+    byline = loaded(Byline, id=pk, article_id=article_id, author_id=author_id, role=role, order=order)
+    byline.author = loaded(Author, id=author_id, name=name, slug=slug)
+    return byline
+
+
+def _prefetched(article, name: str, model, objects: list) -> None:
+    """Install `objects` as what `article.<name>.all()` returns, as prefetch_related would."""
+    if not hasattr(article, "_prefetched_objects_cache"):
+        article._prefetched_objects_cache = {}
+    queryset = model._base_manager.all()
+    queryset._result_cache = objects
+    queryset._prefetch_done = True
+    article._prefetched_objects_cache[name] = queryset
+
+
+def load_links(article, also: tuple[str, list] | None = None) -> list[tuple]:
+    """Bylines with their authors, tags, organizations and events of `article` in one query, in the order the
+    page shows them (bylines by position, organizations by name, events by date then name), installed as
+    prefetched. Nothing here decides visibility: these are the links of an article already allowed on screen.
+
+    `also`, a statement and its parameters, adds rows of the caller's own to the same round trip (the article
+    page's previous and next articles): rows of this statement's columns (kind, id, role, number, day,
+    sort_name, author_id, name, slug) with a kind of 5 or more, returned as they come, ordered by kind, number
+    and then id.
+    """
+    if all(name in getattr(article, "_prefetched_objects_cache", {}) for name in LINK_NAMES):
+        return fetch(f"SELECT * FROM ({also[0]}) AS rows ORDER BY 1, 4, 2", also[1]) if also else []
+    article_type = ContentType.objects.get_for_model(Article).pk
+    also_sql, also_params = also or ("", [])
+    params = [article.pk, article_type, article.pk, article.pk, article.pk, *also_params]
+    rows = fetch(_links_sql(also_sql), params)
+    found = {1: [], 2: [], 3: [], 4: []}
+    extra = []
+    for row in rows:
+        kind, pk, role, number, day, _sort_name, author_id, name, slug = row
+        if kind == 1:
+            found[1].append(_byline(pk, article.pk, role, number, author_id, name, slug))
+        elif kind == 2:
+            found[2].append(loaded(Tag, id=pk, name=name, slug=slug))
+        elif kind == 3:
+            found[3].append(loaded(Organization, id=pk, name=name, slug=slug))
+        elif kind == 4:
+            found[4].append(loaded(Event, id=pk, name=name, slug=slug, start_date=_date(day)))
+        else:
+            extra.append(row)
+    for (name, model), objects in zip(
+        [("bylines", Byline), ("tags", Tag), ("organizations", Organization), ("events", Event)],
+        found.values(),
+        strict=True,
+    ):
+        _prefetched(article, name, model, objects)
+    return extra
+
+
+def _date(value):
+    """A DATE column as SQLite returns it (text) or PostgreSQL (a date)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+_BYLINES_SQL = """
+SELECT b.id, b.article_id, b.role, b."order", a.id, a.name, a.slug
+  FROM {byline} b JOIN {author} a ON a.id = b.author_id
+ WHERE b.article_id IN ({ids}) ORDER BY b.article_id, b."order", b.id
+"""
+
+
+def load_bylines(articles) -> None:
+    """The bylines, with their authors, of many articles (a page of search results) in one query, ordered as
+    the articles' bylines are (by position), installed as prefetched `bylines`."""
+    articles = [a for a in articles if "bylines" not in getattr(a, "_prefetched_objects_cache", {})]
+    if not articles:
+        return
+    found = {a.pk: [] for a in articles}
+    sql = _BYLINES_SQL.format(
+        byline=Byline._meta.db_table, author=Author._meta.db_table, ids=", ".join(["%s"] * len(found))
+    )
+    for row in fetch(sql, list(found)):
+        found[row[1]].append(_byline(*row))
+    for article in articles:
+        _prefetched(article, "bylines", Byline, found[article.pk])

@@ -1,0 +1,157 @@
+"""Template helpers for the reader's site."""
+
+import functools
+
+from django import template
+from django.conf import settings
+from django.db.models import Exists, OuterRef
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from articles.models import Article, Section
+from core.fragments import shared_fragment
+from core.urls_cache import cached_reverse
+
+register = template.Library()
+
+
+@register.filter(needs_autoescape=False)
+def with_dateline(body: str, dateline: str):
+    """The (already sanitized) body with its dateline (本报讯) set at the start of the first paragraph.
+
+    The importer strips 本报讯 from the text into `Article.dateline`; print puts it in bold at the head of the
+    first paragraph, and so do we. The dateline itself is escaped.
+    """
+    body = body or ""
+    if not dateline:
+        return mark_safe(body)  # noqa: S308 - the body is sanitized with nh3 on every save
+    mark = format_html('<span class="dateline">{}</span> ', dateline)
+    if body.startswith("<p>"):
+        return mark_safe(f"<p>{mark}{body[3:]}")  # noqa: S308 - sanitized body, escaped dateline
+    return mark_safe(f'<p class="dateline-alone">{mark}</p>{body}')  # noqa: S308 - as above
+
+
+def _sections_with_public_articles() -> list[dict]:
+    sections = Section.objects.filter(
+        Exists(Article.objects.published().filter(section=OuterRef("pk")))
+    ).order_by("order", "name")
+    return [{"pk": s.pk, "name": s.name, "slug": s.slug, "url": s.get_absolute_url()} for s in sections]
+
+
+def navigation_sections() -> list[dict]:
+    """The sections (栏目) that have published articles, in order, with their slugs and URLs: what the site
+    navigation and the search form list. Kept as a fragment every page shares (articles/cache.py): one query
+    after each change to public content, none otherwise."""
+    return shared_fragment("section-nav", _sections_with_public_articles)
+
+
+@register.simple_tag
+def url_for(viewname: str, *args) -> str:
+    """{% url %} for the links every page of a kind repeats (tags, pages): remembered (newsroom/urls_cache.py)."""
+    return cached_reverse(viewname, *args)
+
+
+# Formats that show only the day: a time in them is formatted once per day, language and format.
+DAY_FORMATS = frozenset({"DATE_FORMAT", "SHORT_DATE_FORMAT", "MONTH_DAY_FORMAT", "YEAR_MONTH_FORMAT"})
+
+
+@functools.lru_cache(maxsize=4096)
+def _formatted(value, format_name: str, language: str) -> str:
+    del language  # part of the key: formats are per language
+    return date_format(value, format_name)
+
+
+@register.filter
+def time_element(value, format_name: str = "SHORT_DATE_FORMAT"):
+    """A time as <time datetime="…">…</time>: ISO 8601 in the paper's time zone for machines (as |date:"c"),
+    and the active language's `format_name` (a format setting such as SHORT_DATE_FORMAT) for readers."""
+    if not value:
+        return ""
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    shown = local.date() if format_name in DAY_FORMATS else local
+    return format_html(
+        '<time datetime="{}">{}</time>',
+        local.isoformat(),
+        _formatted(shown, format_name, translation.get_language() or ""),
+    )
+
+
+def _shared_context(**values) -> dict:
+    """What a shared template may read: the site's settings and `values`, never the request."""
+    return {"NEWSPAPER_NAME": settings.NEWSPAPER_NAME, **values}
+
+
+@register.simple_tag
+def shared_include(template_name: str):
+    """`template_name` rendered once and shared by every page (articles/cache.py shared_fragment): for what
+    every page repeats and no request changes (the footer, the site-wide links in <head>)."""
+    return mark_safe(  # noqa: S308 - a template rendered with autoescaping
+        shared_fragment(
+            f"template|{template_name}",
+            lambda: render_to_string(template_name, _shared_context()),
+        )
+    )
+
+
+_EXTRA = "\x00masthead-extra\x00"  # where a page's own masthead content goes; no template can write it
+
+
+def _nav_current(context, section) -> str | int:
+    """Which navigation link is the page's own: "home", "issues", a section's pk, or "" (none)."""
+    request = context.get("request")
+    if request is not None and request.path == cached_reverse("articles:home"):
+        return "home"
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.url_name == "issues":
+        return "issues"
+    return getattr(section, "pk", None) or ""
+
+
+class MastheadNode(template.Node):
+    def __init__(self, current, nodelist):
+        self.current = current
+        self.nodelist = nodelist
+
+    def render(self, context):
+        current = _nav_current(context, self.current.resolve(context))
+
+        def halves():
+            html = render_to_string(
+                "partials/masthead.html",
+                _shared_context(current=current, sections=navigation_sections(), extra=mark_safe(_EXTRA)),  # noqa: S308 - a constant
+            )
+            return tuple(html.split(_EXTRA))
+
+        before, after = shared_fragment(f"masthead|{current}", halves)
+        return mark_safe(before + self.nodelist.render(context) + after)  # noqa: S308 - rendered templates
+
+
+@register.tag
+def masthead(parser, token):
+    """{% masthead current=section %}…{% endmasthead %}: the site's masthead (name, search, navigation with
+    the page's own link marked), shared by every page with the same current link; what the tags enclose (a
+    page's own masthead block) goes between the search bar and the navigation."""
+    bits = token.split_contents()
+    if len(bits) != 2 or not bits[1].startswith("current="):
+        raise template.TemplateSyntaxError(
+            "Usage: {% masthead current=<section or None> %}…{% endmasthead %}"
+        )
+    current = parser.compile_filter(bits[1].removeprefix("current="))
+    nodelist = parser.parse(("endmasthead",))
+    parser.delete_first_token()
+    return MastheadNode(current, nodelist)
+
+
+@register.simple_tag
+def newspaper_name() -> str:
+    """The paper's name from settings, for templates rendered without a request (500.html)."""
+    return settings.NEWSPAPER_NAME
+
+
+@register.simple_tag
+def page_range(page_obj):
+    """The page numbers to link around the current page, with gaps (Paginator.ELLIPSIS) where pages are elided."""
+    return list(page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1))

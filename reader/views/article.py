@@ -1,0 +1,190 @@
+"""The article page, shared by the public view and the editors' preview (`render_article`)."""
+
+import heapq
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from taggit.models import TaggedItem
+
+from articles.models import Article, ArticleEvent, ArticleOrganization, Byline
+from articles.querysets import published_sql, sql_datetime
+from core.fragments import shared_fragments
+from core.prepared import fetch
+from reader.loading import converted, from_row, load_article, load_links
+
+RELATED_COUNT = 5
+# Related articles are chosen among the newest articles of each shared tag, organization and event.
+RELATED_PER_LINK = 50
+# What a list of related articles shows of each.
+LISTED = ("id", "title", "published_at")
+
+
+def article_detail(request, pk):
+    article = load_article(pk)
+    if article is None:
+        raise Http404("No published article with this number.")
+    return render_article(request, article)
+
+
+@dataclass
+class BylineGroup:
+    """Consecutive bylines sharing a role, printed as one credit: 本报记者 林知远 王启航."""
+
+    role: str
+    label: str
+    authors: list = field(default_factory=list)
+
+
+def byline_groups(bylines) -> list[BylineGroup]:
+    groups: list[BylineGroup] = []
+    for byline in bylines:
+        if not groups or groups[-1].role != byline.role:
+            groups.append(BylineGroup(byline.role, byline.get_role_display()))
+        groups[-1].authors.append(byline.author)
+    return groups
+
+
+def related_articles(article, limit: int = RELATED_COUNT) -> list:
+    """Published articles sharing tags, organizations or events with `article`, most shared first, then newest.
+
+    The candidates are the newest RELATED_PER_LINK published articles of each of the article's tags,
+    organizations and events; a candidate's score is the number of those lists it is in, the links it shares
+    among recent articles (scoring every article that shares a popular tag costs seconds at 100,000 articles).
+    Each link's list is what every article page with that link repeats, so it is a shared fragment
+    (articles/cache.py): as fresh as whole pages, computed for all the links missing in one query.
+    """
+    links = [("tag", tag.pk) for tag in article.tags.all()]
+    links += [("organization", organization.pk) for organization in article.organizations.all()]
+    links += [("event", event.pk) for event in article.events.all()]
+    if not links:
+        return []
+    names = {f"related|{kind}|{pk}": (kind, pk) for kind, pk in links}
+    lists = shared_fragments(
+        list(names), lambda missing: _link_lists({name: names[name] for name in missing})
+    )
+    chosen = [lists[name] for name in names]
+    shared = Counter(pk for candidates in chosen for pk, _title, _published_at in candidates)
+    shared.pop(article.pk, None)
+    listed = {pk: (title, published_at) for candidates in chosen for pk, title, published_at in candidates}
+    related = []
+    for count, _published_at, pk in heapq.nlargest(
+        limit, [(n, listed[pk][1], pk) for pk, n in shared.items()]
+    ):
+        item = from_row(Article, LISTED, (pk, *listed[pk]))
+        item.shared = count
+        related.append(item)
+    return related
+
+
+# Each kind of link: its table, the article column, the link column, and a condition on the table's rows.
+_LINK_TABLES = {
+    "tag": (TaggedItem._meta.db_table, "object_id", "tag_id", "l.content_type_id = %s AND "),
+    "organization": (ArticleOrganization._meta.db_table, "article_id", "organization_id", ""),
+    "event": (ArticleEvent._meta.db_table, "article_id", "event_id", ""),
+}
+
+
+def _link_lists(links: dict) -> dict:
+    """{name: [(pk, title, published_at) …]} for links {name: (kind, pk)}: the newest RELATED_PER_LINK published
+    articles of each (newest by creation: link rows are indexed by article), in one query (a UNION ALL of index
+    range scans; see migration 0003_bench_indexes)."""
+    article_type = ContentType.objects.get_for_model(Article).pk
+    visible, visible_params = published_sql("a")
+    selects, params = [], []
+    for number, (kind, pk) in enumerate(links.values()):
+        table, column, link_column, extra = _LINK_TABLES[kind]
+        selects.append(
+            f"SELECT id, title, published_at, {number} AS list FROM (SELECT a.id, a.title, a.published_at"
+            f" FROM {table} l JOIN {Article._meta.db_table} a ON a.id = l.{column}"
+            f" WHERE {extra}l.{link_column} = %s AND {visible}"
+            f" ORDER BY l.{column} DESC LIMIT %s) AS list{number}"
+        )
+        params += [*([article_type] if extra else []), pk, *visible_params, RELATED_PER_LINK]
+    found = {name: [] for name in links}
+    names = list(links)
+    columns = tuple((Article, name, "a") for name in LISTED)
+    for pk, title, published_at, number in converted(columns, fetch(" UNION ALL ".join(selects), params)):
+        found[names[number]].append((pk, title, published_at))
+    return found
+
+
+# The kinds of the previous and next articles' rows in the article page's links statement (load_links).
+BEFORE, AFTER = 5, 6
+
+
+def neighbour_rows(article) -> tuple[str, list]:
+    """The statement of the published articles around `article` where a reader meets them, as rows of the links
+    statement (loading.load_links): kind, id, '', position, NULL, '', NULL, title, ''.
+
+    On the same printed page (版) by position (all of the page's handful, kind BEFORE: `neighbours` picks); for
+    an issue article not placed on a page, among the issue's other unplaced articles; for web-only news, among
+    web-only news by publication time (the one before as kind BEFORE, the one after as AFTER).
+    """
+    visible, params = published_sql("a")
+    table = Article._meta.db_table
+    columns = "a.id, '', a.position, CAST(NULL AS DATE), '', CAST(NULL AS BIGINT), a.title, ''"
+    if article.page_id or article.issue_id:
+        if article.page_id:
+            place, value = "a.page_id = %s", article.page_id
+        else:
+            place, value = "a.issue_id = %s AND a.page_id IS NULL", article.issue_id
+        return f"SELECT {BEFORE}, {columns} FROM {table} a WHERE {visible} AND {place}", [*params, value]
+    at = sql_datetime(article.published_at or timezone.now())
+    web_only = f"FROM {table} a WHERE {visible} AND a.issue_id IS NULL AND a.id <> %s AND "
+    sql = (
+        f"SELECT * FROM (SELECT {BEFORE}, {columns} {web_only}"
+        "(a.published_at < %s OR (a.published_at = %s AND a.id < %s))"
+        " ORDER BY a.published_at DESC, a.id DESC LIMIT 1) AS previous UNION ALL "
+        f"SELECT * FROM (SELECT {AFTER}, {columns} {web_only}"
+        "(a.published_at > %s OR (a.published_at = %s AND a.id > %s))"
+        " ORDER BY a.published_at, a.id LIMIT 1) AS following"
+    )
+    side = [*params, article.pk]
+    return sql, [*side, at, at, article.pk, *side, at, at, article.pk]
+
+
+def neighbours(article, rows: list[tuple]):
+    """The previous and next articles (objects with id, title and position) among `neighbour_rows`' rows."""
+    if article.page_id or article.issue_id:
+        key = (article.position, article.pk)  # the page's articles, in reading order (position, then id)
+        before = [row for row in rows if (row[3], row[1]) < key]
+        after = [row for row in rows if (row[3], row[1]) > key]
+        before, after = before[-1:], after[:1]
+    else:
+        before = [row for row in rows if row[0] == BEFORE]
+        after = [row for row in rows if row[0] == AFTER]
+    previous, following = (
+        from_row(Article, ("id", "title", "position"), (row[1], row[7], row[3])) if row else None
+        for row in (before[0] if before else None, after[0] if after else None)
+    )
+    return previous, following
+
+
+def render_article(request, article, *, preview=False, extra_context=None):
+    """Render `article` in the public article design.
+
+    The public view passes a published article; the editors' preview passes any article with preview=True, which
+    adds the preview banner and keeps search engines away. Related articles and previous/next only ever list
+    published articles, whatever `article` is.
+    """
+    previous, following = neighbours(article, load_links(article, also=neighbour_rows(article)))
+    bylines = list(article.bylines.all())
+    context = {
+        "article": article,
+        "preview": preview,
+        "credits": byline_groups(b for b in bylines if b.role != Byline.Role.EDITOR),
+        "desk_editors": [b.author for b in bylines if b.role == Byline.Role.EDITOR],
+        "tags": sorted((tag for tag in article.tags.all() if tag.slug), key=lambda tag: tag.name),
+        "organizations": list(article.organizations.all()),
+        "events": list(article.events.all()),
+        "related": related_articles(article),
+        "previous_article": previous,
+        "next_article": following,
+    }
+    if extra_context:
+        context.update(extra_context)
+    return render(request, "articles/article_detail.html", context)

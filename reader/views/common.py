@@ -1,0 +1,65 @@
+"""What every reader's page shares: the public querysets and pagination.
+
+Every public page starts from `Article.objects.published()`; the helpers here are the only way the views reach
+articles, issues and entities, so the visibility rule is applied once and the same way everywhere.
+"""
+
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+from django.utils.functional import cached_property
+
+from articles.models import Article, Issue
+from core.fragments import shared_fragment
+
+PER_PAGE = 20
+
+
+def public_articles():
+    """Published articles with what a listing shows pre-loaded (placement, section, ordered bylines); the
+    search index's text (kilobytes a row, never shown) is left in the database."""
+    return Article.objects.published().with_bylines().defer("search_text")
+
+
+def issues_with_public_articles():
+    """Issues with at least one article the public may see; an issue with none is neither listed nor served."""
+    return Issue.objects.filter(Exists(Article.objects.published().filter(issue=OuterRef("pk"))))
+
+
+class SharedCountPaginator(Paginator):
+    """A paginator whose count is a shared fragment (articles/cache.py) named `count_as`: every page of a
+    listing shows the same total, and counting a popular tag's 30,000 public articles costs 70–100 ms at
+    100,000 articles. As fresh as a cached page: any change to public content, or the next scheduled
+    publication, and it is counted again."""
+
+    def __init__(self, object_list, per_page, count_as: str):
+        super().__init__(object_list, per_page)
+        self.count_as = count_as
+
+    @cached_property
+    def count(self):
+        return shared_fragment(f"count|{self.count_as}", lambda: Paginator.count.func(self))
+
+
+def paginate(request, object_list, per_page: int = PER_PAGE, count_as: str = ""):
+    """The requested page of `object_list` (an ordered queryset); with `count_as`, its count is shared by every
+    page of the listing (SharedCountPaginator: name it after everything that selects `object_list`).
+
+    A page number that is not a whole number, or is out of range, is a 404: a listing has exactly one URL per page.
+    """
+    if count_as:
+        paginator = SharedCountPaginator(object_list, per_page, count_as)
+    else:
+        paginator = Paginator(object_list, per_page)
+    try:
+        return paginator.page(request.GET.get("page") or 1)
+    except InvalidPage as exc:
+        raise Http404(str(exc)) from exc
+
+
+def paginate_or_404(request, object_list, per_page: int = PER_PAGE, count_as: str = ""):
+    """Like `paginate`, but a listing with nothing public on it is a 404 (an entity page needs public content)."""
+    page = paginate(request, object_list, per_page, count_as)
+    if page.paginator.count == 0:
+        raise Http404("Nothing public here.")
+    return page

@@ -1,0 +1,212 @@
+"""Today's paper, the back-issue archive and one issue, page by page (版).
+
+One page of an issue (/issues/<number>/<page>/, the digital edition) is views/edition.py.
+"""
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import TruncMonth
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dates import WEEKDAYS_ABBR
+
+from articles.models import Article
+from articles.querysets import published_q
+
+from .common import issues_with_public_articles, public_articles
+
+# How many web-only articles the front page lists beside the paper.
+LATEST_COUNT = 8
+MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
+# Reading order in an issue: by page, then position; articles not placed on a page come last on every database
+# (SQLite sorts NULL first, PostgreSQL last).
+PAGE_ORDER = (F("page__number").asc(nulls_last=True), "position", "id")
+
+
+def issue_contents(issue):
+    """An issue's public articles grouped by page (版), in page order.
+
+    Pages come from the articles' own `select_related("page")`, so a page with nothing public on it is not
+    shown, and the whole issue costs two queries (articles, bylines) however many pages and articles it has.
+    """
+    articles = list(public_articles().filter(issue=issue).order_by(*PAGE_ORDER))
+    pages, unplaced = {}, []
+    for article in articles:
+        if article.page_id and article.page.issue_id == issue.pk:
+            pages.setdefault(article.page_id, (article.page, []))[1].append(article)
+        else:
+            unplaced.append(article)
+    return {"issue": issue, "articles": articles, "pages": list(pages.values()), "unplaced": unplaced}
+
+
+def pick_lead(articles):
+    """The lead story: the first illustrated article of the front page, else the first article of the issue."""
+    if not articles:
+        return None
+    front_page = articles[0].page_id
+    for article in articles:
+        if article.page_id != front_page:
+            break
+        if article.image:
+            return article
+    return articles[0]
+
+
+def previous_issue(issue):
+    """The public issue just before `issue`, or None."""
+    return issues_with_public_articles().filter(date__lt=issue.date).order_by("-date").first()
+
+
+def next_issue(issue):
+    """The public issue just after `issue`, or None."""
+    return issues_with_public_articles().filter(date__gt=issue.date).order_by("date").first()
+
+
+def home(request):
+    """The latest issue that has a published article, its lead story, and the latest web-only news."""
+    issue = issues_with_public_articles().order_by("-date").first()
+    context = {"issue": None, "lead": None, "pages": [], "unplaced": [], "previous_issue": None}
+    if issue:
+        context.update(issue_contents(issue))
+        lead = pick_lead(context["articles"])
+        context["lead"] = lead
+        # The lead is shown on its own; its page lists the rest.
+        context["pages"] = [(page, [a for a in items if a != lead]) for page, items in context["pages"]]
+        context["unplaced"] = [a for a in context["unplaced"] if a != lead]
+        context["previous_issue"] = previous_issue(issue)
+    context["latest"] = list(public_articles().filter(issue__isnull=True).latest_first()[:LATEST_COUNT])
+    return render(request, "articles/home.html", context)
+
+
+def issue_detail(request, number):
+    """One issue, page by page, with the previous and next public issues."""
+    issue = get_object_or_404(issues_with_public_articles(), number=number)
+    context = issue_contents(issue)
+    context["previous_issue"], context["next_issue"] = previous_issue(issue), next_issue(issue)
+    return render(request, "articles/issue_detail.html", context)
+
+
+def issue_by_date(request, day):
+    """/issues/2026-03-12/ → the issue published that day; a day with no public issue is a 404."""
+    issue = get_object_or_404(issues_with_public_articles(), date=day)
+    return redirect(issue)
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    """One cell of a month calendar: a day of the month with its issue if any, or a blank outside the month."""
+
+    day: date | None
+    in_month: bool
+    issue: object = None
+
+
+def month_calendar(year: int, month: int, issues) -> list[list[CalendarDay]]:
+    """The weeks of a month (Monday first, as Chinese calendars print them), each day with its issue if any.
+
+    Cells outside the month are blank (day=None): they are never shown, and December 9999 has no next month.
+    """
+    by_day = {issue.date: issue for issue in issues}
+    weeks = calendar.Calendar(firstweekday=0).monthdayscalendar(year, month)
+    return [
+        [
+            CalendarDay(date(year, month, n), True, by_day.get(date(year, month, n)))
+            if n
+            else CalendarDay(None, False)
+            for n in week
+        ]
+        for week in weeks
+    ]
+
+
+def parse_month(value: str) -> date:
+    """'2026-03' → date(2026, 3, 1); anything else raises Http404."""
+    match = MONTH_RE.match(value.strip())
+    if not match:
+        raise Http404("Not a month.")
+    try:
+        return date(int(match[1]), int(match[2]), 1)
+    except ValueError as exc:
+        raise Http404("Not a month.") from exc
+
+
+def issue_archive(request):
+    """Back issues (往期回顾) by year and month, with a month calendar and a jump-to-date form.
+
+    `?month=YYYY-MM` chooses the month (default: the latest month with an issue; a month with no issue is a 404,
+    since nothing links to it). `?date=YYYY-MM-DD` jumps to the issue of that day, or, when there was none, shows
+    that day's month with the nearest issues before and after it.
+    """
+    public = issues_with_public_articles()
+    months = list(
+        public.annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(issues=Count("id"))
+        .order_by("-month")
+    )
+    context = {"months": months, "jump_value": "", "jump_error": False, "missed_day": None}
+
+    selected = None
+    raw_day = request.GET.get("date", "").strip()
+    if raw_day:
+        context["jump_value"] = raw_day[:40]
+        try:
+            day = date.fromisoformat(raw_day)
+        except ValueError:
+            context["jump_error"] = True
+        else:
+            issue = public.filter(date=day).first()
+            if issue:
+                return redirect(issue)
+            context["missed_day"] = day
+            context["nearest_before"] = public.filter(date__lt=day).order_by("-date").first()
+            context["nearest_after"] = public.filter(date__gt=day).order_by("date").first()
+            selected = day.replace(day=1)
+    if selected is None and request.GET.get("month"):
+        selected = parse_month(request.GET["month"])
+        if not any(m["month"] == selected for m in months):
+            raise Http404("No issue that month.")
+    if selected is None and months:
+        selected = months[0]["month"]
+
+    if selected:
+        month_issues = list(
+            public.filter(date__year=selected.year, date__month=selected.month)
+            .annotate(
+                public_count=Count("articles", filter=published_q(prefix="articles__")),
+                lead_title=Subquery(
+                    Article.objects.published()
+                    .filter(issue=OuterRef("pk"))
+                    .order_by(*PAGE_ORDER)
+                    .values("title")[:1]
+                ),
+            )
+            .order_by("date")
+        )
+        month_list = [m["month"] for m in months]
+        index = month_list.index(selected) if selected in month_list else None
+        context.update(
+            selected_month=selected,
+            month_issues=month_issues,
+            weeks=month_calendar(selected.year, selected.month, month_issues),
+            weekdays=[WEEKDAYS_ABBR[i] for i in range(7)],
+            # `months` runs newest first: the month before is the next entry in the list.
+            previous_month=_neighbour_month(month_list, selected, index, older=True),
+            next_month=_neighbour_month(month_list, selected, index, older=False),
+        )
+    return render(request, "articles/issue_archive.html", context)
+
+
+def _neighbour_month(month_list, selected, index, *, older):
+    """The nearest month with an issue before (older=True) or after `selected`."""
+    if index is not None:
+        position = index + 1 if older else index - 1
+        return month_list[position] if 0 <= position < len(month_list) else None
+    candidates = [m for m in month_list if (m < selected if older else m > selected)]
+    if not candidates:
+        return None
+    return max(candidates) if older else min(candidates)

@@ -1,0 +1,407 @@
+"""Search over published articles that works for Chinese text.
+
+Index: `Article.search_text` (search/text.py), character bigrams and jieba words in three weighted parts.
+On PostgreSQL the migration 0002_search_index adds a STORED generated column `search_vector`
+(`to_tsvector('simple', part)` weighted A, B, D) with a GIN index. A query becomes an explicit tsquery built
+from sanitized tokens only (never to_tsquery on raw input), ranked with ts_rank_cd. Elsewhere (SQLite) a
+fallback matches the same tokens with icontains on `search_text`.
+
+Every search starts from `Article.objects.published()`.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+import jieba
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db import OperationalError, connection, models, transaction
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from .text import _CONTROL_RE, _SPACE_RE, _TOKEN_RE, normalize
+
+MAX_QUERY_CHARS = 100  # longer queries are cut here: no reader types more, and work stays bounded
+MAX_TERMS = 8
+MAX_RUN_AS_PHRASE = 4  # a CJK run this short is matched as one phrase; longer runs word by word
+# What a result shows (templates/search/result.html); any other field is deferred.
+RESULT_FIELDS = (
+    "title", "kicker", "subtitle", "summary", "body", "published_at",
+    "section__name", "section__slug", "issue__number", "page__number",
+)  # fmt: skip
+PAGE_SIZE = 10  # results a page, each with its snippet (as the search engines readers know show them)
+# Settings: SEARCH_TIMEOUT_MS (PostgreSQL cancels a search statement running longer, and the page says the
+# search was too broad); SEARCH_MAX_RESULTS and SEARCH_RECENT_DAYS (see result_window).
+
+# --- queries ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Term:
+    """One thing a result must contain: a CJK phrase (matched as adjacent bigrams) or a word."""
+
+    text: str
+    cjk: bool
+
+    @property
+    def grams(self) -> list[str]:
+        if not self.cjk or len(self.text) == 1:
+            return [self.text]
+        return [self.text[i : i + 2] for i in range(len(self.text) - 1)]
+
+    def tsquery(self, phrase: bool = True) -> str:
+        """The term as tsquery text: its bigrams as a phrase (a <-> b), or with phrase=False only all of them
+        (a & b), which the GIN index answers exactly, without reading each candidate's vector."""
+        # Tokens hold letters and digits only (see _TOKEN_RE), so quoting them needs no escaping.
+        if self.cjk and len(self.text) == 1:
+            return f"'{self.text}':*"
+        return "(" + (" <-> " if phrase else " & ").join(f"'{gram}'" for gram in self.grams) + ")"
+
+    @property
+    def is_phrase(self) -> bool:
+        return self.cjk and len(self.grams) > 1
+
+
+@dataclass
+class SearchQuery:
+    """A reader's query, cleaned: what it was, the terms every result must contain, the words that rank."""
+
+    raw: str
+    text: str
+    terms: list[Term] = field(default_factory=list)
+    phrases: list[Term] = field(default_factory=list)
+
+    def __bool__(self):
+        return bool(self.terms)
+
+    @property
+    def highlight_words(self) -> list[str]:
+        words = {t.text for t in [*self.phrases, *self.terms]}
+        return sorted(words, key=len, reverse=True)
+
+    def match_tsquery(self, phrases: bool = True) -> str:
+        return " & ".join(term.tsquery(phrases) for term in self.terms)
+
+    @property
+    def has_phrases(self) -> bool:
+        return any(term.is_phrase for term in self.terms)
+
+    def rank_tsquery(self) -> str:
+        """Whole runs as phrases, plus the jieba words as single lexemes: ranks exact and word matches higher."""
+        parts = [t.tsquery() for t in self.phrases]
+        parts += [f"'{t.text}'" for t in self.terms if len(t.text) > 1]
+        return " | ".join(dict.fromkeys(parts)) or self.match_tsquery()
+
+
+def clean_query(raw: str | None) -> str:
+    text = _CONTROL_RE.sub(" ", (raw or "")[: MAX_QUERY_CHARS * 4])
+    return _SPACE_RE.sub(" ", text).strip()[:MAX_QUERY_CHARS]
+
+
+def parse_query(raw: str | None) -> SearchQuery:
+    """Turn anything a reader types into terms made of letters and digits only; never raises."""
+    text = clean_query(raw)
+    terms: list[Term] = []
+    phrases: list[Term] = []
+    for match in _TOKEN_RE.finditer(normalize(text)):
+        if match.group("word"):
+            terms.append(Term(match.group("word"), cjk=False))
+            continue
+        run = match.group("cjk")
+        if len(run) <= MAX_RUN_AS_PHRASE:
+            terms.append(Term(run, cjk=True))
+            continue
+        phrases.append(Term(run, cjk=True))
+        words = [w for w in jieba.cut(run, HMM=True) if w.strip()]
+        long_words = [w for w in words if len(w) > 1]
+        # Single characters inside a long run are mostly particles (的, 与, 和); drop them when words remain.
+        terms.extend(Term(w, cjk=True) for w in (long_words or words))
+    unique = list(dict.fromkeys(terms))[:MAX_TERMS]
+    return SearchQuery(raw=raw or "", text=text, terms=unique, phrases=list(dict.fromkeys(phrases))[:2])
+
+
+def _published():
+    from articles.models import Article
+
+    return Article.objects.published()
+
+
+EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)  # beyond these a date is no filter, and no overflow
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(
+        datetime.combine(min(max(day, EARLIEST), LATEST + timedelta(days=1)), time.min)
+    )
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def search_queryset(
+    query: SearchQuery | str | None,
+    *,
+    section=None,
+    author=None,
+    date_from=None,
+    date_to=None,
+    order: str = "relevance",
+    phrases: bool = True,
+):
+    """Published articles matching `query` and the filters, best first (or newest first with order="date").
+
+    An empty query with filters lists the filtered articles newest first; an empty query without filters
+    matches nothing. With phrases=False (PostgreSQL), a phrase's words need only all be there, not in order:
+    `result_window` narrows to those first, then checks the phrases.
+    """
+    from articles.models import Byline
+
+    if not isinstance(query, SearchQuery):
+        query = parse_query(query)
+    qs = _published()
+    if section is not None:
+        qs = qs.filter(section=section)
+    if author is not None:
+        qs = qs.filter(Exists(Byline.objects.filter(article=OuterRef("pk"), author=author)))
+    # Dates are the paper's calendar days, as time ranges (index-friendly, unlike a __date lookup).
+    if date_from is not None:
+        qs = qs.filter(published_at__gte=_start_of(date_from))
+    if date_to is not None:
+        qs = qs.filter(published_at__lt=_start_of(min(date_to, LATEST) + timedelta(days=1)))
+    if not query:
+        if query.text or not any(v is not None for v in (section, author, date_from, date_to)):
+            return qs.none()
+        return qs.order_by("-published_at", "-id")
+    if is_postgres():
+        return _postgres_search(qs, query, order, phrases)
+    return _fallback_search(qs, query, order)
+
+
+class _VectorSQL(models.Expression):
+    """SQL over the article table's `search_vector` column (not a model field: see migration 0002), written
+    against whatever alias the table has in the query, so it is right inside a subquery too (where the table is
+    U0), as RawSQL naming "articles_article" would not be."""
+
+    def __init__(self, template: str, params: tuple, output_field):
+        super().__init__(output_field=output_field)
+        self.template, self.params = template, params
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return self.template.format(vector=f"{alias}.search_vector"), self.params
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self.template!r}, {self.params!r})"
+
+
+def _matches(query: SearchQuery, phrases: bool = True):
+    return _VectorSQL(
+        "{vector} @@ to_tsquery('simple'::regconfig, %s)",
+        (query.match_tsquery(phrases),),
+        models.BooleanField(),
+    )
+
+
+def _postgres_search(qs, query: SearchQuery, order: str, phrases: bool = True):
+    qs = qs.filter(_matches(query, phrases))
+    if order == "date":
+        return qs.order_by("-published_at", "-id")
+    return qs.annotate(search_rank=_rank(query)).order_by("-search_rank", "-published_at", "-id")
+
+
+def _rank(query: SearchQuery):
+    """How well an article matches: on PostgreSQL cover density over what must match, plus a bonus for whole
+    phrases and real words, with normalization 1 (divide by 1 + log(length)) so that long articles do not win
+    by length alone; elsewhere 1 for a title that holds the first term."""
+    if not is_postgres():
+        title_hits = [When(title__icontains=t.text, then=Value(1)) for t in query.terms[:1]]
+        return Case(*title_hits, default=Value(0), output_field=IntegerField())
+    return _VectorSQL(
+        "ts_rank_cd({vector}, to_tsquery('simple'::regconfig, %s), 1)"
+        " + 0.5 * ts_rank_cd({vector}, to_tsquery('simple'::regconfig, %s), 1)",
+        (query.match_tsquery(), query.rank_tsquery()),
+        models.FloatField(),
+    )
+
+
+def _fallback_pattern(term: Term) -> str:
+    if term.cjk and len(term.text) > 1:
+        # Adjacent bigram tokens: an exact phrase in the n-gram stream.
+        return " ".join(term.grams)
+    return term.text
+
+
+def _token_q(tokens: str) -> Q:
+    """`tokens` as whole tokens of search_text (not inside a longer token)."""
+    return (
+        Q(search_text__icontains=f" {tokens} ")
+        | Q(search_text__istartswith=f"{tokens} ")
+        | Q(search_text__iendswith=f" {tokens}")
+        | Q(search_text__iexact=tokens)
+    )
+
+
+def _fallback_search(qs, query: SearchQuery, order: str):
+    for term in query.terms:
+        if term.cjk and len(term.text) == 1:
+            qs = qs.filter(search_text__icontains=term.text)
+        else:
+            qs = qs.filter(_token_q(_fallback_pattern(term)))
+    if order == "date":
+        return qs.order_by("-published_at", "-id")
+    return qs.annotate(search_rank=_rank(query)).order_by(F("search_rank").desc(), "-published_at", "-id")
+
+
+# --- results ------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SearchResults:
+    query: SearchQuery
+    page: Page | None
+    count: int = 0
+    timed_out: bool = False
+    # More articles match than a search lists (`limit`): these are the newest `limit` of them.
+    capped: bool = False
+    limit: int = 0
+
+    @property
+    def articles(self) -> list:
+        return list(self.page.object_list) if self.page else []
+
+
+@contextmanager
+def _time_limit():
+    """On PostgreSQL, a transaction whose statements may run SEARCH_TIMEOUT_MS each; elsewhere nothing."""
+    if not is_postgres():
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            timeout = int(settings.SEARCH_TIMEOUT_MS)
+            cursor.execute("SET LOCAL statement_timeout = %s", [timeout])
+        yield
+
+
+def _is_timeout(exc: Exception) -> bool:
+    return getattr(exc.__cause__, "pgcode", None) == "57014"  # query_canceled
+
+
+def result_window(
+    query: SearchQuery, *, limit: int, order: str = "relevance", **filters
+) -> tuple[list[int], bool]:
+    """The ids of the newest `limit` published articles matching `query` and the filters, in display order, and
+    whether more match than that.
+
+    Bounded whatever the archive's size: the matches are taken newest first (the status and publication-time
+    index walks back from now, or the search index finds a rare term's few matches) and only these are ranked,
+    so a word in 90 % of the archive costs what a word in 1 % does. Relevance is ranking within that window; a
+    reader reaches older matches by narrowing the dates (the page says so when the window is full).
+
+    The last SEARCH_RECENT_DAYS are searched first: when they hold more than `limit` matches, those are the
+    newest of all and the older archive is never read (for words that are everywhere, and for phrases whose
+    words are, PostgreSQL then checks a year of candidates instead of fifteen). Otherwise the whole range is
+    searched, a second statement.
+    """
+    qs = search_queryset(query, order="date", **filters)
+    if qs.query.is_empty():
+        return [], False
+    recent_from = timezone.now() - timedelta(days=max(1, settings.SEARCH_RECENT_DAYS))
+    date_from, date_to = filters.get("date_from"), filters.get("date_to")
+    rows = []
+    if (date_from is None or _start_of(date_from) < recent_from) and (
+        date_to is None or _start_of(min(date_to, LATEST) + timedelta(days=1)) > recent_from
+    ):
+        rows = _window_rows(query, limit, order, filters, since=recent_from)
+    if len(rows) <= limit:  # the recent days hold too few (or the dates exclude them): the whole range
+        rows = _window_rows(query, limit, order, filters)
+    capped = len(rows) > limit
+    rows = rows[:limit]
+    if order == "date" or not query:
+        return [pk for pk, *_rest in rows], capped
+    # Best first; equal ranks newest first.
+    ranked = sorted(rows, key=lambda row: (row[2], row[1], row[0]), reverse=True)
+    return [pk for pk, _published_at, _rank_value in ranked], capped
+
+
+def _window_rows(query: SearchQuery, limit: int, order: str, filters: dict, since=None) -> list[tuple]:
+    """(pk, published_at[, rank]) of the newest limit + 1 matching articles (one more than shown: is there
+    more?), published `since` if given, newest first; ranked in the same statement, so PostgreSQL ranks only
+    the window's rows."""
+    window = _published().filter(pk__in=_newest(query, limit + 1, filters, since))
+    if order == "date" or not query:
+        return list(window.order_by("-published_at", "-id").values_list("pk", "published_at"))
+    rows = list(
+        window.order_by().annotate(search_rank=_rank(query)).values_list("pk", "published_at", "search_rank")
+    )
+    rows.sort(key=lambda row: (row[1], row[0]), reverse=True)
+    return rows
+
+
+def _newest(query: SearchQuery, count: int, filters: dict, since=None):
+    """The pks of the newest `count` matching articles (published `since` if given), as a subquery.
+
+    A phrase (adjacent bigrams, a <-> b) is where PostgreSQL's GIN index is not exact: it checks each
+    candidate against its vector, read from TOAST, before anything else about the row. For a phrase of common
+    words that is thousands of vectors across fifteen years (60 ms), of which the dates keep a hundred. So the
+    candidates come from the phrases' words alone (all of them, in any order: exact in the index), the status
+    and dates are checked on the row, and what is left is checked for the phrases, newest first, until `count`
+    have them; the inner query is fenced with OFFSET 0, so the planner cannot merge the two checks back into one.
+    """
+    phrased = is_postgres() and bool(query) and query.has_phrases
+    qs = search_queryset(query, order="date", phrases=not phrased, **filters)
+    if since is not None:
+        qs = qs.filter(published_at__gte=since)
+    if not phrased:
+        return qs.values("pk")[:count]
+    # Newest first inside the fence too: the outer join then reads candidates in date order and stops at
+    # `count` phrases found, instead of checking every candidate and sorting.
+    inner, params = qs.values("pk", "published_at").query.sql_with_params()
+    sql = (
+        f"SELECT c.id FROM ({inner} OFFSET 0) AS c (id, published_at)"
+        f" JOIN {connection.ops.quote_name(qs.model._meta.db_table)} a ON a.id = c.id"
+        " WHERE a.search_vector @@ to_tsquery('simple'::regconfig, %s)"
+        " ORDER BY c.published_at DESC, c.id DESC LIMIT %s"
+    )
+    return RawSQL(sql, (*params, query.match_tsquery(), count))
+
+
+def run_search(query, *, page_number=1, page_size: int = PAGE_SIZE, **filters) -> SearchResults:
+    """One page of results with section, placement and bylines loaded, in a fixed number of queries.
+
+    At most `SEARCH_MAX_RESULTS` matches are listed (see `result_window`). On PostgreSQL the statements run
+    under SEARCH_TIMEOUT_MS: a search that would take longer comes back with `timed_out` set instead of
+    holding a worker.
+    """
+    from reader.loading import load_bylines
+
+    if not isinstance(query, SearchQuery):
+        query = parse_query(query)
+    limit = max(1, settings.SEARCH_MAX_RESULTS)
+    order = filters.pop("order", "relevance")
+    if search_queryset(query, **filters).query.is_empty():
+        return SearchResults(query=query, page=None, limit=limit)
+    try:
+        with _time_limit():
+            ids, capped = result_window(query, limit=limit, order=order, **filters)
+            page = Paginator(ids, page_size).get_page(page_number)
+            shown = (
+                _published()
+                .filter(pk__in=list(page.object_list))
+                .select_related("section", "issue", "page")
+                .only(*RESULT_FIELDS)
+                .in_bulk()
+            )
+            load_bylines(shown.values())
+    except OperationalError as exc:
+        if not _is_timeout(exc):
+            raise
+        return SearchResults(query=query, page=None, timed_out=True, limit=limit)
+    # In the window's order; an article withdrawn between the two statements is simply left out.
+    page.object_list = [shown[pk] for pk in page.object_list if pk in shown]
+    return SearchResults(query=query, page=page, count=len(ids), capped=capped, limit=limit)
