@@ -6,7 +6,7 @@ from django.core.cache import cache
 
 @pytest.fixture(autouse=True)
 def _no_page_cache(settings):
-    """These tests look at what views render (context, query counts): the page cache is tested in tests/perf."""
+    """These tests look at what views render (context, query counts): the page cache is tested in tests/core."""
     settings.PAGE_CACHE = False
 
 

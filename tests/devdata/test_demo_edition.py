@@ -8,9 +8,8 @@ from articles.models import Article, IssuePage, PageArea
 from devdata import demo_edition
 from devdata.demo_edition import Fonts, draw_page
 from edition.images import page_image, render_pdf
+from tests.edition.helpers import stored_files
 from tests.factories import ArticleFactory, IssueFactory, IssuePageFactory
-
-from .helpers import stored_files
 
 pytestmark = pytest.mark.django_db
 

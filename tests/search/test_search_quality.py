@@ -8,8 +8,8 @@ Per-query results are printed (pytest -s shows them).
 import pytest
 
 from search import engine as search
-from tests.search_corpus.corpus import QUERIES, UNPUBLISHED_KEYS
-from tests.search_corpus.load import load_corpus
+from tests.search.corpus.corpus import QUERIES, UNPUBLISHED_KEYS
+from tests.search.corpus.load import load_corpus
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def report(corpus, limit):
 
 
 def test_corpus_is_the_size_the_brief_names():
-    from tests.search_corpus.corpus import ARTICLES
+    from tests.search.corpus.corpus import ARTICLES
 
     assert 60 <= len(ARTICLES) <= 80
     assert len(QUERIES) == 20

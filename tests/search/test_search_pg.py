@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from articles.models import Article
 from search import engine as search
+from tests.reader.factories import STATES, ArticleFactory, AuthorFactory, article_in_state
 
-from .factories import STATES, ArticleFactory, AuthorFactory, article_in_state
 from .test_search import HOSTILE
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]

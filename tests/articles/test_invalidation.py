@@ -23,7 +23,7 @@ from core.pagecache import purge_public_pages
 from people.models import Author, Organization
 from tests.factories import ArticleFactory, AuthorFactory, EventFactory, OrganizationFactory, editor
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
 
 def get(client, url):

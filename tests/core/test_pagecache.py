@@ -21,7 +21,7 @@ def cache_state(response):
     return response.headers.get("X-Page-Cache")
 
 
-# --- views for the rules that depend on the response alone (urls="tests.perf.test_cache") -------------------
+# --- views for the rules that depend on the response alone (urls="tests.core.test_pagecache") -------------------
 
 
 def plain_view(request):
@@ -250,7 +250,7 @@ def test_preview_query_parameters_make_a_request_private(client, paper):
         assert cache_state(get(client, "/?token=abc")) is None
 
 
-@pytest.mark.urls("tests.perf.test_cache")
+@pytest.mark.urls("tests.core.test_pagecache")
 @pytest.mark.parametrize("url", ["/private/", "/never/", "/cookie/", "/vary/", "/error/"])
 def test_responses_that_must_not_be_shared_are_never_stored(client, url):
     get(client, url)
@@ -259,7 +259,7 @@ def test_responses_that_must_not_be_shared_are_never_stored(client, url):
     assert "public" not in second.get("Cache-Control", "")
 
 
-@pytest.mark.urls("tests.perf.test_cache")
+@pytest.mark.urls("tests.core.test_pagecache")
 def test_a_plain_response_is_stored(client):
     get(client, "/plain/")
     assert cache_state(get(client, "/plain/")) == "hit"
@@ -268,7 +268,7 @@ def test_a_plain_response_is_stored(client):
 # --- the switch -------------------------------------------------------------------------------------------
 
 
-@pytest.mark.urls("tests.perf.test_cache")
+@pytest.mark.urls("tests.core.test_pagecache")
 def test_page_cache_off_stores_and_serves_nothing(client, settings):
     settings.PAGE_CACHE = False
     counted_view.calls = 0

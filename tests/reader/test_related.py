@@ -18,7 +18,7 @@ from reader.views import article as article_views
 from reader.views.article import related_articles
 from tests.factories import ArticleFactory, OrganizationFactory, editor
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
 
 def published(title, hours_ago, tags=(), organizations=()):

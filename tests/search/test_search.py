@@ -21,8 +21,7 @@ from people.models import Author
 from search import engine as search
 from search import text as search_text
 from search import views as search_views
-
-from .factories import STATES, ArticleFactory, AuthorFactory, SectionFactory, article_in_state
+from tests.reader.factories import STATES, ArticleFactory, AuthorFactory, SectionFactory, article_in_state
 
 pytestmark = pytest.mark.django_db
 
