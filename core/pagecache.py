@@ -6,14 +6,17 @@ Design (docs/performance.md tells the whole story):
   session cookie, no Authorization header), outside the admin and previews, when the response is a 200, 301 or
   404 that sets no cookie, does not vary on Cookie, and is not marked private, no-store or no-cache. A request
   with a session cookie (every logged-in editor has one) is never served from the cache, nor stored.
-- **Keys.** One entry per scheme, host, full path (query string included) and what may decide the language
-  (the language cookie, the language Accept-Language resolves to). The entry records the content
-  *generation* it was rendered under.
-- **Invalidation.** The generation is a random token. Any change to public content (the receivers in
-  articles/cache_signals.py, and `purge_public_pages()` that the workflow and bulk writers call) replaces it,
-  once immediately and once after the transaction commits; an entry whose generation is not the current one
-  is a miss. The generation is read *before* the page is rendered, so a page rendered from data older than
-  the latest commit is stored under an old generation and never served.
+- **Keys.** One entry per scheme, host, full path (query string included) and language, as the site decides
+  it (core/locale.py `language_of`: the language cookie, else LANGUAGE_CODE; never Accept-Language, so a page
+  is stored once, not once per browser language). The entry records the content *generation* it was
+  rendered under.
+- **Invalidation.** The generation is a random token. `purge_public_pages()` replaces it, once immediately and
+  once after the transaction commits; an entry whose generation is not the current one is a miss. It is
+  called when something readers can see changes (articles/invalidation.py: a public article, or a scheduled
+  one's time, its bylines, tags and links, any author, organization, event, section, tag, issue or page; not
+  drafts, articles in review, the workflow log, share links) and by bulk writers. The generation is read
+  *before* the page is rendered, so a page rendered from data older than the latest commit is stored under an
+  old generation and never served.
 - **Scheduled articles.** Before rendering, the miss path reads the earliest future `published_at` of a
   published article (one indexed query). The entry expires at that moment, so a scheduled article appears on
   time on every page; also at local midnight (dates such as "today" change) and after PAGE_CACHE_SECONDS.
@@ -44,7 +47,6 @@ from collections import OrderedDict
 from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
-from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.cache import caches
@@ -55,9 +57,11 @@ from django.db import Error as DatabaseErrors  # DatabaseError, and InterfaceErr
 from django.dispatch import Signal, receiver
 from django.http import HttpResponse
 from django.urls import NoReverseMatch, get_script_prefix, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.cache import cc_delim_re, get_conditional_response
 from django.utils.http import http_date
+
+from .locale import language_of
 
 logger = logging.getLogger("core.pagecache")
 
@@ -68,8 +72,9 @@ CACHEABLE_STATUSES = {200, 301, 404}
 # Query parameters that make a request private (preview and share tokens): never cached whatever the page says.
 PRIVATE_QUERY_KEYS = {"token", "preview", "share", "key", "signature"}
 DEFAULT_EXCLUDED_PATHS = ("/share/", "/preview/", "/accounts/", "/healthz")
-# Response headers a stored page may vary on: only the language, which is part of the key.
-ALLOWED_VARY = {"accept-language"}
+# Response headers a stored page may vary on: none. The key holds the language the site chose (`language_of`),
+# and no page varies on Accept-Language (core/locale.py); one that did would not be stored.
+ALLOWED_VARY: frozenset[str] = frozenset()
 # Sent after every purge has committed, for a CDN in front (docs/performance.md, "CDN purge hook").
 public_pages_purged = Signal()
 
@@ -98,7 +103,7 @@ class CacheGeneration:
     def bump(self) -> bool:
         cache = caches[CACHE_ALIAS]
         cache.set(GENERATION_KEY, _new_token(), timeout=None)
-        # ResilientRedisCache (newsroom/cache.py) swallows an outage; it says so here.
+        # ResilientRedisCache (core/cache/resilient.py) swallows an outage; it says so here.
         return not getattr(cache, "is_unavailable", False)
 
 
@@ -206,8 +211,8 @@ def _purge_pending(connection) -> bool:
 
 
 def purge_public_pages(using: str = DEFAULT_DB_ALIAS) -> None:
-    """Invalidate every cached public page. Call it after any change the model signals do not see
-    (queryset.update(), bulk_create, raw SQL); saving and deleting content models calls it already.
+    """Invalidate every cached public page. Call it after any public change the model signals do not see
+    (queryset.update(), bulk_create, raw SQL); articles/invalidation.py calls it for saves and deletes.
 
     Inside a transaction the pages are invalidated now *and* again once it commits (a page rendered meanwhile
     shows the old data and must not survive the commit); `public_pages_purged` is sent after the commit.
@@ -271,15 +276,6 @@ def _admin_prefix(urlconf: str, script_prefix: str) -> str:
         return reverse("admin:index", urlconf=urlconf)
     except NoReverseMatch:  # pragma: no cover - the admin is always installed here
         return script_prefix + "admin/"
-
-
-def _language_inputs(request) -> str:
-    """What may decide the page's language, whichever language middleware the site uses: the language cookie
-    as sent, and the language Accept-Language asks for (resolved the way Django's LocaleMiddleware does, so
-    the countless spellings of that header make at most one entry per supported language)."""
-    cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-    header_only = SimpleNamespace(COOKIES={}, META=request.META, path_info=request.path_info)
-    return f"{cookie}|{translation.get_language_from_request(header_only)}"
 
 
 def _file_prefixes() -> tuple[str, ...]:
@@ -394,7 +390,7 @@ class PublicPageCacheMiddleware:
             host = request.get_host()
         except Exception:  # DisallowedHost: let the view answer as it does uncached
             return None
-        raw = f"{request.scheme}|{host}|{_language_inputs(request)}|{path}|{query}"
+        raw = f"{request.scheme}|{host}|{language_of(request)}|{path}|{query}"
         return (
             PAGE_KEY_PREFIX
             + hashlib.blake2b(raw.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()

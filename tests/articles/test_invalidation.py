@@ -5,6 +5,7 @@ from unittest import mock
 
 import pytest
 from django.db import transaction
+from django.test import Client
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -12,16 +13,27 @@ from articles import workflow
 from articles.models import (
     Article,
     ArticleEvent,
+    ArticleLog,
     ArticleOrganization,
     Byline,
     Event,
     IssuePage,
     PageArea,
     Section,
+    StaleEdit,
 )
+from articles.sharing import make_share_link
 from core.pagecache import purge_public_pages
 from people.models import Author, Organization
-from tests.factories import ArticleFactory, AuthorFactory, EventFactory, OrganizationFactory, editor
+from tests.articles.test_admin_workflow import change_url, form_data
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    EventFactory,
+    OrganizationFactory,
+    editor,
+    reporter,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("page_cache")]
 
@@ -184,6 +196,174 @@ def test_an_edit_shows_at_once(client, paper):
         assert "正式开通运行" in text(get(client, urls[name])), name
 
 
+# --- what no reader sees keeps the cache -------------------------------------------------------------------
+
+
+def cache_state(response):
+    return response.headers.get("X-Page-Cache")
+
+
+def logged_in(user) -> Client:
+    """A browser of the newsroom, apart from the anonymous reader's `client`."""
+    browser = Client()
+    browser.force_login(user)
+    return browser
+
+
+def desk_articles(paper) -> dict:
+    """Articles no reader sees, on the paper's page: a reporter's draft, a scheduled and a withdrawn article."""
+    owner = reporter("owner")
+    placed = {"issue": paper["issue"], "page": paper["page"], "section": paper["section"]}
+    return {
+        "owner": owner,
+        "draft": ArticleFactory(created_by=owner, title="县域科普场馆调查（初稿）", position=5, **placed),
+        "scheduled": ArticleFactory(
+            title="省科技馆新展厅下周开放",
+            position=6,
+            status="published",
+            published_at=timezone.now() + datetime.timedelta(days=1),
+            **placed,
+        ),
+        "withdrawn": ArticleFactory(
+            title="已撤回的旧稿",
+            position=7,
+            status="withdrawn",
+            published_at=timezone.now() - datetime.timedelta(days=1),
+            **placed,
+        ),
+    }
+
+
+def test_a_reporter_saving_a_draft_keeps_the_cached_pages(client, paper, django_capture_on_commit_callbacks):
+    desk = desk_articles(paper)
+    draft, urls = desk["draft"], public_urls(paper)
+    warm(client, urls)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = logged_in(desk["owner"]).post(
+            change_url(draft),
+            form_data(draft, title="县域科普场馆调查（二稿）", body="<p>补充了三个县的数据。</p>"),
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Article.objects.get(pk=draft.pk).title == "县域科普场馆调查（二稿）"
+    for name, url in urls.items():
+        assert cache_state(get(client, url)) == "hit", name
+
+
+UNSEEN = {
+    # name: change(paper, desk) to something no public page shows
+    "draft created": lambda p, d: ArticleFactory(
+        title="又一篇草稿", issue=p["issue"], page=p["page"], position=8
+    ),
+    "byline on a draft": lambda p, d: Byline.objects.create(article=d["draft"], author=p["author"]),
+    "byline of a draft edited": lambda p, d: rename(
+        Byline.objects.create(article=d["draft"], author=p["author"]), "role", Byline.Role.CORRESPONDENT
+    ),
+    "tag on a draft": lambda p, d: d["draft"].tags.add("量子科技"),
+    "organization on a draft": lambda p, d: d["draft"].organizations.add(p["organization"]),
+    "event on a draft": lambda p, d: ArticleEvent.objects.create(article=d["draft"], event=p["event"]),
+    "draft deleted": lambda p, d: d["draft"].delete(),
+    "submit": lambda p, d: workflow.submit(d["draft"], d["owner"]),
+    "submit and send back": lambda p, d: workflow.send_back(
+        workflow.submit(d["draft"], d["owner"]), p["editor"], "请补充三个县的参观人数"
+    ),
+    "share link": lambda p, d: make_share_link(d["draft"], p["editor"]),
+    "share link to a public article": lambda p, d: make_share_link(p["article"], p["editor"]),
+    "kept edit": lambda p, d: StaleEdit.objects.create(
+        article=d["draft"], user=d["owner"], based_on_version=1, data={"title": "记者的新标题"}
+    ),
+    "workflow log row": lambda p, d: ArticleLog.objects.create(
+        article=p["article"], action="note", from_status="published", to_status="published"
+    ),
+    "scheduled article edited": lambda p, d: rename(d["scheduled"], "title", "省科技馆新展厅下周一开放"),
+    "tag on a scheduled article": lambda p, d: d["scheduled"].tags.add("量子科技"),
+    "withdrawn article edited": lambda p, d: rename(d["withdrawn"], "title", "已撤回的旧稿（核实中）"),
+    "withdrawn article reopened": lambda p, d: workflow.reopen(d["withdrawn"], p["editor"]),
+}
+
+
+@pytest.mark.parametrize("change", UNSEEN)
+def test_what_no_reader_sees_keeps_the_cached_pages(
+    client, paper, change, django_capture_on_commit_callbacks
+):
+    desk, urls = desk_articles(paper), public_urls(paper)
+    warm(client, urls)
+    with django_capture_on_commit_callbacks(execute=True):
+        UNSEEN[change](paper, desk)
+    for name, url in urls.items():
+        assert cache_state(get(client, url)) == "hit", name
+
+
+def test_public_changes_show_on_the_cached_pages_at_once(client, paper, django_capture_on_commit_callbacks):
+    """An editor's edit of a published article (in the admin), a rename of its author, its withdrawal."""
+    article = paper["article"]
+    urls = {"home": "/", "article": article.get_absolute_url()}
+    warm(client, urls)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = logged_in(paper["editor"]).post(
+            change_url(article), form_data(article, title="青岚省量子通信干线正式开通")
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    for name, url in urls.items():
+        response = get(client, url)
+        assert cache_state(response) == "miss" and "青岚省量子通信干线正式开通" in text(response), name
+
+    warm(client, urls)
+    with django_capture_on_commit_callbacks(execute=True):
+        rename(paper["author"], "name", "林知远航")
+    assert cache_state(get(client, "/")) == "miss"
+    response = get(client, urls["article"])
+    assert cache_state(response) == "miss" and "林知远航" in text(response)
+
+    warm(client, urls)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.withdraw(Article.objects.get(pk=article.pk), paper["editor"], comment="数据有误，撤稿核实")
+    home = get(client, "/")
+    assert cache_state(home) == "miss" and "青岚省量子通信干线正式开通" not in text(home)
+    assert get(client, urls["article"]).status_code == 404
+
+
+def test_releasing_an_issue_shows_its_articles_at_once(client, paper, django_capture_on_commit_callbacks):
+    fresh = ArticleFactory(
+        title="青岚省首届青少年科学节开幕",
+        issue=paper["issue"],
+        page=paper["page"],
+        position=3,
+        section=paper["section"],
+        status="review",
+        created_by=reporter("owner"),
+    )
+    warm(client, {"home": "/"})
+    with django_capture_on_commit_callbacks(execute=True):
+        approved, refused = workflow.release_issue(paper["issue"], paper["editor"])
+    assert approved and not refused
+    home = get(client, "/")
+    assert cache_state(home) == "miss" and fresh.title in text(home)
+
+
+def test_a_scheduled_approval_reaches_pages_cached_before_it(client, paper):
+    """Cached pages expire at the next publication they knew of when rendered; an approval for a time still
+    ahead must purge them, or the new article would wait for their expiry instead of its time."""
+    start = timezone.now()
+    local = timezone.localtime(start)
+    if (local + datetime.timedelta(minutes=10)).date() != local.date():
+        start += datetime.timedelta(minutes=30)  # keep clear of midnight, when every entry expires anyway
+    goes_public = start + datetime.timedelta(minutes=5)
+    fresh = ArticleFactory(
+        title="青岚省科普卫星定时发射",
+        issue=paper["issue"],
+        page=paper["page"],
+        position=3,
+        status="review",
+        created_by=reporter("owner"),
+    )
+    with mock.patch("django.utils.timezone.now", return_value=start) as now:
+        warm(client, {"home": "/"})
+        workflow.approve(fresh, paper["editor"], publish_at=goes_public)
+        assert fresh.title not in text(get(client, "/"))
+        now.return_value = goes_public + datetime.timedelta(seconds=1)
+        assert fresh.title in text(get(client, "/"))
+
+
 # --- everything an article page shows --------------------------------------------------------------------
 
 
@@ -277,9 +457,12 @@ def test_changes_to_what_a_page_shows_invalidate_it(client, paper, change):
 def _content_writes(paper):
     article, issue = paper["article"], paper["issue"]
     area = PageArea(page=paper["page"], article=article, x=0.1, y=0.1, width=0.3, height=0.2)
+    doomed = ArticleFactory(
+        title="待删稿件", published=True
+    )  # a public one: deleting a draft keeps the pages
     return [
         ("Article save", lambda: article.save()),
-        ("Article delete", lambda: ArticleFactory(title="待删稿件").delete()),
+        ("Article delete", lambda: doomed.delete()),
         ("Byline", lambda: Byline.objects.first().save()),
         ("ArticleOrganization", lambda: ArticleOrganization.objects.first().save()),
         ("ArticleEvent", lambda: ArticleEvent.objects.first().delete()),
@@ -315,6 +498,27 @@ def test_private_models_do_not_purge(paper, generation):
     )
     paper["editor"].save()
     assert generation() == before
+
+
+def test_a_link_moved_off_a_public_article_purges(paper, generation):
+    """A link row purges for the article it named before the write as well as the one it names after."""
+    draft = ArticleFactory(title="草稿")
+    byline = Byline.objects.filter(article=paper["article"]).first()
+    before = generation()
+    byline.article = draft
+    byline.save()
+    assert generation() != before
+
+
+def test_a_stale_copy_of_a_public_article_still_purges(paper, generation):
+    """The article's state before a save is read from the database, not from an instance loaded earlier."""
+    fresh = ArticleFactory(title="审核中的稿件", status="review", created_by=reporter("owner"))
+    stale = Article.objects.get(pk=fresh.pk)
+    workflow.approve(fresh, paper["editor"])
+    before = generation()
+    stale.title = "旧副本上改的标题"
+    stale.save(update_fields=["title"])
+    assert generation() != before
 
 
 @pytest.mark.django_db(transaction=True)

@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import path
 from django.utils.http import http_date
 from django.views.decorators.cache import never_cache
-from django.views.decorators.vary import vary_on_cookie
+from django.views.decorators.vary import vary_on_cookie, vary_on_headers
 
 from articles.sharing import make_share_link
 
@@ -50,6 +50,11 @@ def vary_cookie_view(request):
     return HttpResponse("<p>按Cookie变化</p>")
 
 
+@vary_on_headers("Accept-Language")
+def accept_language_view(request):
+    return HttpResponse("<p>按浏览器语言变化</p>")
+
+
 def server_error_view(request):
     return HttpResponse("<p>出错了</p>", status=500)
 
@@ -68,6 +73,7 @@ urlpatterns = [
     path("cookie/", cookie_view),
     path("vary/", vary_cookie_view),
     path("error/", server_error_view),
+    path("accept-language/", accept_language_view),
     path("counted/", counted_view),
 ]
 
@@ -185,6 +191,28 @@ def test_the_language_cookie_makes_its_own_entry(client, paper, settings):
     assert cache_state(get(client, "/")) == "hit"
 
 
+def test_the_browser_language_makes_no_entry_of_its_own(client, paper, settings):
+    """The site ignores Accept-Language (core/locale.py): a page is stored once per language the site chooses,
+    not once per browser language."""
+    first = get(client, "/", **{"Accept-Language": "zh-CN,zh;q=0.9"})
+    assert cache_state(first) == "miss"
+    english_browser = get(client, "/", **{"Accept-Language": "en-US,en;q=0.9"})
+    assert cache_state(english_browser) == "hit" and english_browser["Content-Language"] == "zh-hans"
+    assert "accept-language" not in english_browser.get("Vary", "").lower()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    chosen = get(client, "/", **{"Accept-Language": "zh-CN"})
+    assert cache_state(chosen) == "miss" and chosen["Content-Language"] == "en"
+    assert chosen.content != first.content
+    assert cache_state(get(client, "/", **{"Accept-Language": "fr"})) == "hit"
+
+
+def test_an_unknown_language_cookie_shares_the_default_entry(client, paper, settings):
+    get(client, "/")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx"
+    response = get(client, "/")
+    assert cache_state(response) == "hit" and response["Content-Language"] == "zh-hans"
+
+
 def test_query_string_is_part_of_the_key(client, paper):
     get(client, "/search/?q=量子")
     assert cache_state(get(client, "/search/?q=量子")) == "hit"
@@ -251,7 +279,10 @@ def test_preview_query_parameters_make_a_request_private(client, paper):
 
 
 @pytest.mark.urls("tests.core.test_pagecache")
-@pytest.mark.parametrize("url", ["/private/", "/never/", "/cookie/", "/vary/", "/error/"])
+# /accept-language/: the key holds the language the site chose, not the browser's, so such a page is not stored.
+@pytest.mark.parametrize(
+    "url", ["/private/", "/never/", "/cookie/", "/vary/", "/accept-language/", "/error/"]
+)
 def test_responses_that_must_not_be_shared_are_never_stored(client, url):
     get(client, url)
     second = get(client, url)
@@ -369,5 +400,5 @@ def test_during_a_database_outage_cached_pages_are_served_and_misses_get_the_503
         cached = get(client, "/")
         missed = Client(raise_request_exception=False).get(paper["issue"].get_absolute_url())
     assert cached.status_code == 200 and cache_state(cached) == "hit"
-    assert missed.status_code == 503  # newsroom/middleware.py's page, not a 500 from the cache's own query
+    assert missed.status_code == 503  # core/middleware.py's page, not a 500 from the cache's own query
     assert cache_state(get(client, paper["issue"].get_absolute_url())) == "miss"  # the 503 was not stored
