@@ -19,7 +19,7 @@ from django.urls import include, path, re_path, reverse
 from django.views.static import serve
 
 from articles.models import Byline
-from tests.reader.factories import (
+from tests.factories import (
     AuthorFactory,
     EventFactory,
     IssueFactory,

@@ -8,14 +8,13 @@ import pytest
 
 from articles.models import Article, ArticleEvent, ArticleOrganization, Byline
 from reader.loading import load_article, load_links
-
-from .factories import (
-    ArticleFactory,
+from tests.factories import (
     AuthorFactory,
     EventFactory,
     IssueFactory,
     IssuePageFactory,
     OrganizationFactory,
+    PublishedArticleFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def article():
-    item = ArticleFactory(title="青岚省科技馆新馆开放")
+    item = PublishedArticleFactory(title="青岚省科技馆新馆开放")
     roles = [Byline.Role.REPORTER, Byline.Role.REPORTER, Byline.Role.CORRESPONDENT, Byline.Role.EDITOR]
     # Positions out of creation order, and two bylines sharing a position (then by id).
     names = ["王启航", "林知远", "苏晴", "周远帆"]
@@ -90,7 +89,7 @@ def test_the_pages_previous_and_next_come_in_the_same_round_trip(article, django
     issue = IssueFactory(number=77)
     page = IssuePageFactory(issue=issue, number=2)
     around = [
-        ArticleFactory(
+        PublishedArticleFactory(
             issue=issue, page=page, position=n, status="published", published_at=article.created_at
         )
         for n in (1, 3)
@@ -113,7 +112,7 @@ def test_web_only_neighbours_by_time_then_id(client):
     moment = timezone.now().replace(microsecond=0) - datetime.timedelta(hours=2)
 
     def web(title, at):
-        return ArticleFactory(title=title, status="published", published_at=at)
+        return PublishedArticleFactory(title=title, status="published", published_at=at)
 
     earlier = web("青岚省发布科普基地名单", moment - datetime.timedelta(minutes=5))
     same_a, same_b, same_c = (web(f"同一时刻发布的快讯{n}", moment) for n in range(3))

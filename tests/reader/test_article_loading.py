@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from reader.loading import from_row, load_article
-
-from .factories import ArticleFactory, IssueFactory, IssuePageFactory, SectionFactory
+from tests.factories import IssueFactory, IssuePageFactory, PublishedArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +26,7 @@ def fields(instance) -> dict:
 def test_the_same_article_as_the_orm_gives(django_assert_num_queries):
     issue = IssueFactory(number=1024)
     page = IssuePageFactory(issue=issue, number=3, name="科普")
-    article = ArticleFactory(
+    article = PublishedArticleFactory(
         issue=issue,
         page=page,
         section=SectionFactory(name="科技前沿"),
@@ -51,7 +50,7 @@ def test_the_same_article_as_the_orm_gives(django_assert_num_queries):
 
 
 def test_an_article_without_placement_or_section(django_assert_num_queries):
-    article = ArticleFactory(issue=None, page=None, section=None)
+    article = PublishedArticleFactory(issue=None, page=None, section=None)
     with django_assert_num_queries(1):
         loaded = load_article(article.pk)
         assert loaded.issue is None and loaded.page is None and loaded.section is None
@@ -59,7 +58,7 @@ def test_an_article_without_placement_or_section(django_assert_num_queries):
 
 @pytest.mark.parametrize("state", ["draft", "review", "scheduled", "withdrawn"])
 def test_nothing_the_public_may_not_see(state):
-    article = ArticleFactory(**{state: True})
+    article = PublishedArticleFactory(**{state: True})
     assert load_article(article.pk) is None
     assert not orm_query().filter(pk=article.pk).exists()  # the same rule as published()
 
@@ -70,7 +69,7 @@ def test_numbers_that_name_no_article(pk):
 
 
 def test_from_row_takes_fields_in_any_order():
-    article = ArticleFactory(title="青岚大学发布新型储能材料", position=4)
+    article = PublishedArticleFactory(title="青岚大学发布新型储能材料", position=4)
     made = from_row(Article, ("title", "position", "id"), ("青岚大学发布新型储能材料", 4, article.pk))
     assert (made.pk, made.title, made.position) == (article.pk, "青岚大学发布新型储能材料", 4)
     assert made.get_deferred_fields() >= {"body", "status", "published_at"}

@@ -9,12 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Byline
-
-from .factories import (
+from tests.factories import (
     STATES,
     UNPUBLISHED,
-    ArticleFactory,
     AuthorFactory,
+    PublishedArticleFactory,
     SectionFactory,
     article_in_state,
 )
@@ -96,7 +95,7 @@ def test_channel_is_the_paper_in_chinese(client, world):
 
 
 def test_without_a_summary_the_description_is_an_escaped_excerpt(client):
-    ArticleFactory(
+    PublishedArticleFactory(
         summary="",
         body="<p>本报讯 卧龙保护区&lt;script&gt;新添两只<strong>大熊猫</strong>幼崽。</p>"
         + "<p>饲养员轮班看护。</p>" * 40,
@@ -113,7 +112,7 @@ def test_without_a_summary_the_description_is_an_escaped_excerpt(client):
 def test_feeds_are_newest_first_and_bounded(client):
     now = timezone.now()
     for n in range(35):
-        ArticleFactory(title=f"科普快讯{n}", published_at=now - datetime.timedelta(hours=n + 1))
+        PublishedArticleFactory(title=f"科普快讯{n}", published_at=now - datetime.timedelta(hours=n + 1))
     titles = item_titles(client.get(reverse("feed")))
     assert titles == [f"科普快讯{n}" for n in range(30)]
 
@@ -134,11 +133,11 @@ def test_feed_queries_do_not_grow_with_items(client, django_assert_max_num_queri
 
     section = SectionFactory(name="综合")
     authors = [AuthorFactory() for _ in range(3)]
-    ArticleFactory(section=section, authors=authors, tags=["科普"])
+    PublishedArticleFactory(section=section, authors=authors, tags=["科普"])
     url = reverse("section_feed", args=[section.slug])
     with CaptureQueriesContext(connection) as few:
         client.get(url)
     for n in range(20):
-        ArticleFactory(section=section, authors=authors, tags=["科普", f"专题{n}"])
+        PublishedArticleFactory(section=section, authors=authors, tags=["科普", f"专题{n}"])
     with django_assert_max_num_queries(len(few)):
         assert len(items(client.get(url))) == 21

@@ -14,14 +14,13 @@ from hypothesis import strategies as st
 
 from articles.models import Byline
 from reader.views import render_article
-
-from .factories import (
-    ArticleFactory,
+from tests.factories import (
     AuthorFactory,
     EventFactory,
     IssueFactory,
     IssuePageFactory,
     OrganizationFactory,
+    PublishedArticleFactory,
     SectionFactory,
     article_in_state,
     image_file,
@@ -381,7 +380,7 @@ def test_author_page_groups_articles_by_role_and_filters_by_role(client, story):
     photographer.position = "摄影记者"
     photographer.photo = image_file("face.png", size=(200, 200))
     photographer.save()
-    ArticleFactory(title="周远帆撰写的稿件", authors=[(photographer, Byline.Role.REPORTER)])
+    PublishedArticleFactory(title="周远帆撰写的稿件", authors=[(photographer, Byline.Role.REPORTER)])
     response = client.get(photographer.get_absolute_url())
     html = html_of(response)
     assert [(r["role"], r["count"]) for r in response.context["roles"]] == [

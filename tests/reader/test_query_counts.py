@@ -13,14 +13,13 @@ from django.urls import reverse
 
 from articles.models import Byline
 from core.pagecache import purge_public_pages
-
-from .factories import (
-    ArticleFactory,
+from tests.factories import (
     AuthorFactory,
     EventFactory,
     IssueFactory,
     IssuePageFactory,
     OrganizationFactory,
+    PublishedArticleFactory,
     SectionFactory,
     image_file,
 )
@@ -57,7 +56,7 @@ def build(size: str) -> dict:
     tags = ["人工智能", "科学普及", "新材料"][: spec["links"]]
 
     def article(**kwargs):
-        return ArticleFactory(
+        return PublishedArticleFactory(
             section=section,
             tags=tags,
             organizations=organizations,

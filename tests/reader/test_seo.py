@@ -12,14 +12,13 @@ from django.test import RequestFactory
 from articles.models import Article, Byline
 from reader import seo
 from reader.loading import load_article, load_links
-
-from .factories import (
-    ArticleFactory,
+from tests.factories import (
     AuthorFactory,
     EventFactory,
     IssueFactory,
     IssuePageFactory,
     OrganizationFactory,
+    PublishedArticleFactory,
     SectionFactory,
     image_file,
 )
@@ -87,7 +86,7 @@ def placed_article():
         AuthorFactory(name="陈墨"),
         AuthorFactory(name="刘青禾"),
     )
-    return ArticleFactory(
+    return PublishedArticleFactory(
         title="卧龙保护区新添两只大熊猫幼崽",
         subtitle="圈养繁育成活率稳定在九成以上",
         summary="两只幼崽母子平安，由饲养员轮班看护。",
@@ -174,11 +173,11 @@ def test_json_ld_lists_every_byline_by_role(placed_article):
 def test_opinion_pieces_are_opinion_news_articles():
     opinion = SectionFactory(name="观点", is_opinion=True)
     author = AuthorFactory(name="赵一鸣")
-    by_section = ArticleFactory(
+    by_section = PublishedArticleFactory(
         title="让科学家精神代代相传", section=opinion, authors=[(author, Byline.Role.AUTHOR)]
     )
-    by_note = ArticleFactory(title="碳中和离不开科技创新", author_note="作者系省能源研究会理事长")
-    news = ArticleFactory(title="首批企业碳中和路线图发布")
+    by_note = PublishedArticleFactory(title="碳中和离不开科技创新", author_note="作者系省能源研究会理事长")
+    news = PublishedArticleFactory(title="首批企业碳中和路线图发布")
     for article, kind in (
         (by_section, "OpinionNewsArticle"),
         (by_note, "OpinionNewsArticle"),
@@ -192,7 +191,7 @@ def test_opinion_pieces_are_opinion_news_articles():
 
 def test_a_title_cannot_break_out_of_the_script(client):
     title = '</script><script>alert("x")</script><!-- & \u2028'
-    article = ArticleFactory(title=title, summary="<img src=x onerror=alert(1)>")
+    article = PublishedArticleFactory(title=title, summary="<img src=x onerror=alert(1)>")
     html = client.get(article.get_absolute_url()).content.decode()
     (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
     assert "<" not in block and ">" not in block and "&" not in block
@@ -205,7 +204,7 @@ def test_a_title_cannot_break_out_of_the_script(client):
 
 
 def test_without_bylines_the_paper_is_the_author_and_no_image_no_og_image():
-    article = ArticleFactory(
+    article = PublishedArticleFactory(
         title="省科协召开年度工作会议", summary="", body="<p>会议部署今年<b>重点</b>任务。</p>"
     )
     head = parse(render_meta(load(article)))

@@ -11,8 +11,7 @@ from django.utils import timezone, translation
 
 from core.fragments import _local_fragments
 from reader.templatetags import reader
-
-from .factories import ArticleFactory, IssueFactory, SectionFactory
+from tests.factories import IssueFactory, PublishedArticleFactory, SectionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,9 +29,9 @@ def current_links(html: str) -> list[str]:
 
 def test_each_page_marks_its_own_navigation_link(client):
     section = SectionFactory(name="科技前沿", slug="frontier")
-    ArticleFactory(section=section, issue=IssueFactory(number=1))
+    PublishedArticleFactory(section=section, issue=IssueFactory(number=1))
     other = SectionFactory(name="科普天地", slug="popular")
-    ArticleFactory(section=other)
+    PublishedArticleFactory(section=other)
     assert current_links(client.get("/").content.decode()) == ["/"]
     assert current_links(client.get(reverse("articles:issues")).content.decode()) == [
         reverse("articles:issues")
@@ -44,7 +43,7 @@ def test_each_page_marks_its_own_navigation_link(client):
 
 
 def test_a_page_keeps_its_own_masthead_content_inside_the_shared_masthead(client):
-    ArticleFactory(issue=IssueFactory(number=1, date=datetime.date(2026, 5, 18)))
+    PublishedArticleFactory(issue=IssueFactory(number=1, date=datetime.date(2026, 5, 18)))
     html = client.get("/").content.decode()
     header = html[html.index('<header class="masthead">') : html.index("</header>")]
     top, nav = header.index("masthead__top"), header.index("masthead__nav")
@@ -53,7 +52,7 @@ def test_a_page_keeps_its_own_masthead_content_inside_the_shared_masthead(client
 
 
 def test_the_masthead_and_footer_are_rendered_once_per_generation(client, monkeypatch):
-    ArticleFactory(section=SectionFactory(name="科技前沿"))
+    PublishedArticleFactory(section=SectionFactory(name="科技前沿"))
     _local_fragments.clear()
     rendered = []
     real = reader.render_to_string
@@ -77,13 +76,13 @@ def test_the_masthead_and_footer_are_rendered_once_per_generation(client, monkey
     client.get(reverse("articles:tag", args=["量子科技"]))  # no current link either: the same one
     assert rendered == ["partials/masthead.html"]
     rendered.clear()
-    ArticleFactory(section=SectionFactory(name="科普天地"))  # a change to public content
+    PublishedArticleFactory(section=SectionFactory(name="科普天地"))  # a change to public content
     assert "科普天地" in client.get("/").content.decode()
     assert "partials/masthead.html" in rendered
 
 
 def test_the_masthead_follows_the_language(client, settings):
-    ArticleFactory()
+    PublishedArticleFactory()
     chinese = client.get("/").content.decode()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     english = client.get("/").content.decode()

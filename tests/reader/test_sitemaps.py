@@ -12,16 +12,15 @@ from django.utils import timezone
 
 from articles.models import Article
 from reader import sitemaps
-
-from .factories import (
+from tests.factories import (
     STATES,
     UNPUBLISHED,
-    ArticleFactory,
     AuthorFactory,
     EventFactory,
     IssueFactory,
     IssuePageFactory,
     OrganizationFactory,
+    PublishedArticleFactory,
     SectionFactory,
     article_in_state,
 )
@@ -110,10 +109,10 @@ def test_entity_sitemaps_list_only_what_has_a_public_article(client, world, name
 
 def test_news_sitemap_has_the_last_two_days_only(client):
     now = timezone.now()
-    fresh = ArticleFactory(
+    fresh = PublishedArticleFactory(
         title="地震预警信息首次推送 <快讯> & 更多", published_at=now - datetime.timedelta(hours=30)
     )
-    ArticleFactory(title="三天前的稿件", published_at=now - datetime.timedelta(days=3))
+    PublishedArticleFactory(title="三天前的稿件", published_at=now - datetime.timedelta(days=3))
     for state in UNPUBLISHED:
         article_in_state(state, title=f"近期稿件（{state}）")
     response = client.get(reverse("sitemap_news"))
@@ -131,7 +130,7 @@ def test_news_sitemap_has_the_last_two_days_only(client):
 
 
 def test_an_empty_news_sitemap_is_still_valid(client):
-    ArticleFactory(published_at=timezone.now() - datetime.timedelta(days=10))
+    PublishedArticleFactory(published_at=timezone.now() - datetime.timedelta(days=10))
     root = ET.fromstring(client.get(reverse("sitemap_news")).content)
     assert root.findall(f"{SM}url") == []
 
@@ -139,7 +138,7 @@ def test_an_empty_news_sitemap_is_still_valid(client):
 def test_large_sitemaps_are_paged_in_the_index(client, monkeypatch):
     monkeypatch.setattr(sitemaps.ArticleSitemap, "limit", 2)
     for n in range(5):
-        ArticleFactory(title=f"稿件{n}")
+        PublishedArticleFactory(title=f"稿件{n}")
     found = locations(client.get(reverse("sitemap")))
     articles_url = BASE + section_url("articles")
     assert [u for u in found if u.startswith(articles_url)] == [

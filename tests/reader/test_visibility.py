@@ -13,8 +13,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Byline
-
-from .factories import (
+from tests.factories import (
     STATES,
     UNPUBLISHED,
     AuthorFactory,

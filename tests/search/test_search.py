@@ -21,7 +21,7 @@ from people.models import Author
 from search import engine as search
 from search import text as search_text
 from search import views as search_views
-from tests.reader.factories import STATES, ArticleFactory, AuthorFactory, SectionFactory, article_in_state
+from tests.factories import STATES, AuthorFactory, PublishedArticleFactory, SectionFactory, article_in_state
 
 pytestmark = pytest.mark.django_db
 
@@ -141,7 +141,9 @@ def stored_text(article) -> str:
 
 def test_search_text_follows_title_body_and_bylines():
     author = AuthorFactory(name="林知远")
-    article = ArticleFactory(title="量子通信城域网开通", body="<p>政务数据加密</p>", authors=[author])
+    article = PublishedArticleFactory(
+        title="量子通信城域网开通", body="<p>政务数据加密</p>", authors=[author]
+    )
     assert "量子" in stored_text(article) and "林知" in stored_text(article)
 
     article.title = "大熊猫幼崽出生"
@@ -160,8 +162,8 @@ def test_search_text_follows_title_body_and_bylines():
 
 def test_search_text_follows_an_author_rename():
     author = AuthorFactory(name="王启航")
-    first = ArticleFactory(authors=[author])
-    second = ArticleFactory(authors=[(author, Byline.Role.PHOTOGRAPHER)])
+    first = PublishedArticleFactory(authors=[author])
+    second = PublishedArticleFactory(authors=[(author, Byline.Role.PHOTOGRAPHER)])
     author.name = "周雨桐"
     author.save()
     for article in (first, second):
@@ -170,7 +172,7 @@ def test_search_text_follows_an_author_rename():
 
 def test_a_byline_moved_to_another_article_leaves_the_first():
     author = AuthorFactory(name="何思源")
-    first, second = ArticleFactory(authors=[author]), ArticleFactory()
+    first, second = PublishedArticleFactory(authors=[author]), PublishedArticleFactory()
     byline = Byline.objects.get(article=first)
     byline.article = second
     byline.save()
@@ -179,7 +181,7 @@ def test_a_byline_moved_to_another_article_leaves_the_first():
 
 
 def test_saves_of_other_fields_do_not_recompute(django_assert_num_queries):
-    article = ArticleFactory(title="地震预警信息首次推送")
+    article = PublishedArticleFactory(title="地震预警信息首次推送")
     with django_assert_num_queries(1):  # the UPDATE of status and time, nothing more
         article.status = "withdrawn"
         article.save(update_fields=["status"])
@@ -187,7 +189,7 @@ def test_saves_of_other_fields_do_not_recompute(django_assert_num_queries):
 
 def test_editing_an_author_without_renaming_costs_no_reindex(django_assert_num_queries):
     author = AuthorFactory(name="陈墨")
-    ArticleFactory(authors=[author])
+    PublishedArticleFactory(authors=[author])
     author = Author.objects.get(pk=author.pk)
     with django_assert_num_queries(1):
         author.bio = "本报摄影记者。"
@@ -195,7 +197,7 @@ def test_editing_an_author_without_renaming_costs_no_reindex(django_assert_num_q
 
 
 def test_refresh_articles_repairs_stale_text():
-    article = ArticleFactory(title="农业无人机培训班开班")
+    article = PublishedArticleFactory(title="农业无人机培训班开班")
     Article.objects.filter(pk=article.pk).update(search_text="")
     assert search_text.refresh_articles(Article.objects.all()) == 1
     assert "无人" in stored_text(article)
@@ -220,10 +222,10 @@ def test_filters_by_section_author_and_dates(client):
     news, opinion = SectionFactory(name="要闻"), SectionFactory(name="观点")
     lin, su = AuthorFactory(name="林知远"), AuthorFactory(name="苏晴")
     now = timezone.now()
-    ArticleFactory(
+    PublishedArticleFactory(
         title="芯片新品发布", section=news, authors=[lin], published_at=now - datetime.timedelta(days=40)
     )
-    ArticleFactory(
+    PublishedArticleFactory(
         title="芯片人才短缺怎么破",
         section=opinion,
         authors=[su],
@@ -257,7 +259,7 @@ def test_filters_by_section_author_and_dates(client):
     ],
 )
 def test_invalid_filters_are_ignored_not_errors(client, params):
-    ArticleFactory(title="芯片新品发布")
+    PublishedArticleFactory(title="芯片新品发布")
     response = client.get(reverse("search"), {"q": "芯片", **params})
     assert response.status_code == 200
     assert result_titles(response) == ["芯片新品发布"]
@@ -265,7 +267,7 @@ def test_invalid_filters_are_ignored_not_errors(client, params):
 
 def test_pagination(client):
     for n in range(15):
-        ArticleFactory(
+        PublishedArticleFactory(
             title=f"北斗应用案例第{n}则", published_at=timezone.now() - datetime.timedelta(hours=n + 1)
         )
     url = reverse("search")
@@ -281,8 +283,8 @@ def test_pagination(client):
 
 
 def test_one_and_two_character_queries(client):
-    ArticleFactory(title="大熊猫幼崽出生", body="<p>卧龙保护区两只幼崽</p>")
-    ArticleFactory(title="氢能公交车上路", body="<p>加满一次氢气</p>")
+    PublishedArticleFactory(title="大熊猫幼崽出生", body="<p>卧龙保护区两只幼崽</p>")
+    PublishedArticleFactory(title="氢能公交车上路", body="<p>加满一次氢气</p>")
     url = reverse("search")
     assert result_titles(client.get(url, {"q": "猫"})) == ["大熊猫幼崽出生"]
     assert result_titles(client.get(url, {"q": "熊猫"})) == ["大熊猫幼崽出生"]
@@ -292,8 +294,8 @@ def test_one_and_two_character_queries(client):
 
 
 def test_phrases_match_exactly_and_words_anywhere(client):
-    ArticleFactory(title="保护大熊猫栖息地", body="<p>竹林恢复</p>")
-    ArticleFactory(title="熊大和熊二", body="<p>动画片</p>")
+    PublishedArticleFactory(title="保护大熊猫栖息地", body="<p>竹林恢复</p>")
+    PublishedArticleFactory(title="熊大和熊二", body="<p>动画片</p>")
     url = reverse("search")
     assert result_titles(client.get(url, {"q": "大熊猫"})) == ["保护大熊猫栖息地"]
     # A long run is matched word by word: 大熊猫 and 保护 need not be adjacent.
@@ -302,13 +304,13 @@ def test_phrases_match_exactly_and_words_anywhere(client):
 
 def test_bylines_are_searched(client):
     lin = AuthorFactory(name="林知远")
-    ArticleFactory(title="量子通信城域网开通", authors=[lin])
-    ArticleFactory(title="氢能公交车上路")
+    PublishedArticleFactory(title="量子通信城域网开通", authors=[lin])
+    PublishedArticleFactory(title="氢能公交车上路")
     assert result_titles(client.get(reverse("search"), {"q": "林知远"})) == ["量子通信城域网开通"]
 
 
 def test_latin_words_and_digits(client):
-    ArticleFactory(title="全省5G基站突破十万座", body="<p>CRISPR 技术</p>")
+    PublishedArticleFactory(title="全省5G基站突破十万座", body="<p>CRISPR 技术</p>")
     url = reverse("search")
     assert result_titles(client.get(url, {"q": "5g"})) == ["全省5G基站突破十万座"]
     assert result_titles(client.get(url, {"q": "ＣＲＩＳＰＲ"})) == ["全省5G基站突破十万座"]
@@ -316,7 +318,7 @@ def test_latin_words_and_digits(client):
 
 
 def test_snippets_are_escaped_with_marks(client):
-    ArticleFactory(
+    PublishedArticleFactory(
         title="熊猫<b>粗体</b>标题",
         body="<p>前文很长很长。&lt;script&gt;alert(1)&lt;/script&gt; 大熊猫 &amp; 竹子的故事。</p>",
     )
@@ -346,7 +348,7 @@ def test_highlight_picks_the_densest_window():
 
 @pytest.mark.parametrize("raw", HOSTILE)
 def test_hostile_queries_answer_200(client, raw):
-    ArticleFactory(title="大熊猫幼崽出生")
+    PublishedArticleFactory(title="大熊猫幼崽出生")
     response = client.get(
         reverse("search"), {"q": raw, "section": raw[:50], "author": raw[:50], "from": raw[:20]}
     )
@@ -382,7 +384,7 @@ def test_any_parameters_answer_200(client, params):
 
 
 def test_empty_query_shows_the_form_only(client):
-    ArticleFactory(title="大熊猫幼崽出生")
+    PublishedArticleFactory(title="大熊猫幼崽出生")
     response = client.get(reverse("search"))
     assert response.status_code == 200 and response.context["articles"] == []
     assert not response.context["searched"]
@@ -405,12 +407,14 @@ def _search_queries(client, params) -> int:
 def test_the_page_costs_the_same_queries_for_few_and_many_results(client, django_assert_num_queries):
     section = SectionFactory(name="要闻")
     authors = [AuthorFactory() for _ in range(3)]
-    ArticleFactory(title="碳中和路线图发布", section=section, authors=authors[:1], tags=["碳中和"])
+    PublishedArticleFactory(title="碳中和路线图发布", section=section, authors=authors[:1], tags=["碳中和"])
     params = {"q": "碳中和", "section": section.slug, "author": authors[0].slug, "from": "2020-01-01"}
     few = _search_queries(client, params)
 
     for n in range(30):
-        ArticleFactory(title=f"碳中和案例{n}", section=section, authors=authors, tags=["碳中和", f"案例{n}"])
+        PublishedArticleFactory(
+            title=f"碳中和案例{n}", section=section, authors=authors, tags=["碳中和", f"案例{n}"]
+        )
     with django_assert_num_queries(few):
         response = client.get(reverse("search"), params)
     assert len(response.context["articles"]) == 10
@@ -418,7 +422,7 @@ def test_the_page_costs_the_same_queries_for_few_and_many_results(client, django
 
 
 def test_results_cost_three_queries(client):
-    ArticleFactory(title="碳中和路线图发布", authors=[AuthorFactory()])
+    PublishedArticleFactory(title="碳中和路线图发布", authors=[AuthorFactory()])
     client.get(reverse("search"))  # the header's shared fragments, as any earlier page leaves them
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("search"), {"q": "碳中和"})
@@ -447,7 +451,7 @@ def django_settings(request):
 
 
 def _dated(title, days_ago, body="<p>青岚省科技工作者日常稿件。</p>"):
-    return ArticleFactory(
+    return PublishedArticleFactory(
         title=title,
         body=body,
         status="published",

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from articles.models import Article
 from search import engine as search
-from tests.reader.factories import STATES, ArticleFactory, AuthorFactory, article_in_state
+from tests.factories import STATES, AuthorFactory, PublishedArticleFactory, article_in_state
 
 from .test_search import HOSTILE
 
@@ -43,7 +43,7 @@ def test_the_vector_is_a_generated_column_with_a_gin_index():
 
 
 def test_the_vector_follows_the_text_with_weights():
-    article = ArticleFactory(title="大熊猫幼崽", summary="卧龙保护区", body="<p>饲养员轮班看护</p>")
+    article = PublishedArticleFactory(title="大熊猫幼崽", summary="卧龙保护区", body="<p>饲养员轮班看护</p>")
     vector = vector_of(article)
     assert "'熊猫':2A" in vector or "'熊猫':2A," in vector
     assert "'卧龙':" in vector and "B" in vector.split("'卧龙':")[1].split(" ")[0]
@@ -55,7 +55,7 @@ def test_the_vector_follows_the_text_with_weights():
 
 
 def test_the_index_serves_the_match():
-    ArticleFactory(title="量子通信城域网开通")
+    PublishedArticleFactory(title="量子通信城域网开通")
     # The match alone (a few test rows would otherwise be scanned, or found through the status index).
     qs = search._postgres_search(Article.objects.all(), search.parse_query("量子通信"), order="date")
     with connection.cursor() as cursor:
@@ -66,10 +66,10 @@ def test_the_index_serves_the_match():
 
 def test_title_outranks_body():
     now = timezone.now()
-    ArticleFactory(
+    PublishedArticleFactory(
         title="政务数据安全", body="<p>量子通信保驾护航</p>", published_at=now - datetime.timedelta(hours=2)
     )
-    ArticleFactory(
+    PublishedArticleFactory(
         title="量子通信城域网开通", body="<p>全长180公里</p>", published_at=now - datetime.timedelta(days=9)
     )
     assert titles(search.search_queryset("量子通信")) == ["量子通信城域网开通", "政务数据安全"]
@@ -79,10 +79,10 @@ def test_title_outranks_body():
 
 def test_words_outrank_accidents_of_characters():
     now = timezone.now()
-    ArticleFactory(
+    PublishedArticleFactory(
         title="交通信号灯更聪明了", body="<p>路口</p>", published_at=now - datetime.timedelta(hours=1)
     )
-    ArticleFactory(
+    PublishedArticleFactory(
         title="卫星通信覆盖远洋渔船", body="<p>渔民</p>", published_at=now - datetime.timedelta(days=9)
     )
     # 通信 in 交通信号 is an accident of characters (交通 + 信号); the article with the word comes first.
@@ -91,8 +91,8 @@ def test_words_outrank_accidents_of_characters():
 
 def test_author_names_rank_like_a_subtitle():
     lin = AuthorFactory(name="林知远")
-    ArticleFactory(title="卧龙保护区新添幼崽", authors=[lin])
-    ArticleFactory(title="记者手记", body="<p>同行的林知远说……</p>")
+    PublishedArticleFactory(title="卧龙保护区新添幼崽", authors=[lin])
+    PublishedArticleFactory(title="记者手记", body="<p>同行的林知远说……</p>")
     assert titles(search.search_queryset("林知远")) == ["卧龙保护区新添幼崽", "记者手记"]
 
 
@@ -105,7 +105,7 @@ def test_visibility_in_the_tsvector_search():
 
 @pytest.mark.parametrize("raw", HOSTILE)
 def test_hostile_queries_run_in_sql(raw):
-    ArticleFactory(title="大熊猫幼崽")
+    PublishedArticleFactory(title="大熊猫幼崽")
     list(search.search_queryset(raw)[:5])  # no exception from to_tsquery or anywhere else
     assert search.run_search(raw).timed_out is False
 
@@ -118,7 +118,7 @@ def test_any_text_runs_in_sql(raw):
 
 
 def test_a_slow_search_says_so_instead_of_failing(client, monkeypatch, settings):
-    ArticleFactory(title="碳中和路线图发布")
+    PublishedArticleFactory(title="碳中和路线图发布")
     original = search._postgres_search
 
     def slow(qs, query, order, phrases=True):
@@ -148,13 +148,13 @@ def test_a_phrase_is_checked_after_its_words(order):
     phrase: an article with every bigram of 科普讲解 but not in a row is no result, newest first as ever."""
     now = timezone.now()
     phrase = [
-        ArticleFactory(title=f"科普讲解大赛第{n}场", published_at=now - datetime.timedelta(hours=n))
+        PublishedArticleFactory(title=f"科普讲解大赛第{n}场", published_at=now - datetime.timedelta(hours=n))
         for n in (3, 1)
     ]
-    ArticleFactory(
+    PublishedArticleFactory(
         title="科普讲座与现场讲解", published_at=now - datetime.timedelta(hours=2)
     )  # 科普 普讲 讲座 … 讲解
-    old = ArticleFactory(title="科普讲解进校园", published_at=now - datetime.timedelta(days=800))
+    old = PublishedArticleFactory(title="科普讲解进校园", published_at=now - datetime.timedelta(days=800))
     query = search.parse_query("科普讲解")
     assert query.has_phrases
     ids, capped = search.result_window(query, limit=10, order=order)
