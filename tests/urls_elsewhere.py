@@ -1,4 +1,4 @@
-"""The site's URLs under /elsewhere/ (tests/test_urls_cache.py)."""
+"""The site's URLs under /elsewhere/ (tests/core/test_urls_cache.py)."""
 
 from django.urls import include, path
 

@@ -1,6 +1,6 @@
 """The digital edition (数字报) in a real browser (headless Chromium through Playwright), against a live server.
 
-The printed pages are drawn as the demo draws them (articles/demo_edition.py), saved as PDFs, and rendered to
+The printed pages are drawn as the demo draws them (devdata/demo_edition.py), saved as PDFs, and rendered to
 page images by the same code as an editor's upload; each article's block on the page is its area.
 
 - Clicking an area opens its article; an unpublished article's area is nowhere in the page.

@@ -1,4 +1,4 @@
-"""Hand-written statements of the hot paths are prepared once per PostgreSQL connection (newsroom/prepared.py):
+"""Hand-written statements of the hot paths are prepared once per PostgreSQL connection (core/prepared.py):
 PREPARE the first time, EXECUTE afterwards, again after a reconnection, and never more than a bounded number per
 connection. Elsewhere (SQLite, or DJANGO_DB_PREPARED=0) the SQL runs as written."""
 

@@ -1,4 +1,4 @@
-"""Page images from PDFs (articles/edition.py): rendering, storing through the storage API, names and thumbnails."""
+"""Page images from PDFs (edition/images.py): rendering, storing through the storage API, names and thumbnails."""
 
 import io
 

@@ -1,4 +1,4 @@
-"""Redis down: the site works uncached and says so once in the log (newsroom/cache.py).
+"""Redis down: the site works uncached and says so once in the log (core/cache/resilient.py).
 
 Unit tests drive the backend against a port where nothing listens (a real "connection refused") and against
 a mocked client for the breaker's timing; one test, marked `redis`, runs against a real Redis (db 3).

@@ -1,4 +1,4 @@
-"""A database outage answers a friendly 503 (newsroom/middleware.py), never a server error, and passes by itself.
+"""A database outage answers a friendly 503 (core/middleware.py), never a server error, and passes by itself.
 
 The outage is simulated where it happens in production: every query fails with the OperationalError psycopg2
 raises when the server is gone. scripts/faulttest.py does the same with a real PostgreSQL server stopped.

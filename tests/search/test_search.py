@@ -25,7 +25,7 @@ from tests.factories import STATES, AuthorFactory, PublishedArticleFactory, Sect
 
 pytestmark = pytest.mark.django_db
 
-# What a tsquery built by articles/search.py may contain: quoted letters and digits, a prefix mark, operators.
+# What a tsquery built by search/engine.py may contain: quoted letters and digits, a prefix mark, operators.
 TSQUERY_GRAMMAR = re.compile(r"^(?:\s|\(|\)|&|\||<->|'[^\W_]+'(?::\*)?)*$")
 
 HOSTILE = [
@@ -426,7 +426,7 @@ def test_results_cost_three_queries(client):
     client.get(reverse("search"))  # the header's shared fragments, as any earlier page leaves them
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("search"), {"q": "碳中和"})
-    # A statement prepared on PostgreSQL (newsroom/prepared.py) is sent as EXECUTE, naming no table.
+    # A statement prepared on PostgreSQL (core/prepared.py) is sent as EXECUTE, naming no table.
     first_table = [
         re.match(r'\s*(?:PREPARE \w+ AS )?SELECT .*? FROM "?(\w+)"?|\s*(EXECUTE) ', q["sql"], re.DOTALL)
         for q in queries

@@ -1,6 +1,6 @@
 """Uploads are judged by their content: images decode, PDFs open, nothing carries HTML or script, sizes are capped.
 
-Three layers are tested: the validators themselves (articles/uploads.py), the admin forms that take files
+Three layers are tested: the validators themselves (core/uploads.py), the admin forms that take files
 (article image, issue page PDF and image, author photo), and the editor's upload endpoint (staff only,
 CSRF-checked). Assertions are on error codes and fields, never on translated text.
 """
