@@ -1,11 +1,11 @@
 """Hand-written SQL of the hottest public paths, run as prepared statements on PostgreSQL.
 
 PostgreSQL parses and plans every statement it is sent. The article page's statements are small and run in
-a fraction of a millisecond, so planning them cost as much as running them (about 1.2 ms a page at 100,000
-articles, measured with EXPLAIN ANALYZE). `fetch` prepares each distinct statement once per database
-connection (PREPARE) and afterwards only executes it (EXECUTE), so the planning is paid once per connection
-(PostgreSQL may keep a generic plan after five executions, or plan again for the values given: its choice).
-Connections are persistent (CONN_MAX_AGE), so this is once in a long while.
+a fraction of a millisecond, so planning them costs about as much as running them (docs/performance.md).
+`fetch` prepares each distinct statement once per database connection (PREPARE) and afterwards only executes
+it (EXECUTE), so the planning is paid once per connection (PostgreSQL may keep a generic plan after five
+executions, or plan again for the values given: its choice). Connections are persistent (CONN_MAX_AGE), so
+this is once in a long while.
 
 SQLite compiles statements in the sqlite3 module, which keeps its own cache of them: there `fetch` runs the
 SQL as it is.
@@ -13,8 +13,7 @@ SQL as it is.
 A prepared statement lives in its database session. Behind a connection pooler in transaction mode set
 DJANGO_DB_PREPARED=0: such a pooler hands each transaction whichever session is free, and SQL-level PREPARE is
 not among what it tracks (PgBouncer 1.21 and later track the protocol-level prepared statements of drivers,
-not these). A connection keeps at most
-MAX_PER_CONNECTION statements, dropping the least recently used.
+not these). A connection keeps at most MAX_PER_CONNECTION statements, dropping the least recently used.
 """
 
 from collections import OrderedDict

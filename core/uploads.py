@@ -21,7 +21,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
 
-# PDFium (pypdfium2) is not thread-safe: every use in this process takes this lock (articles/edition.py too).
+# PDFium (pypdfium2) is not thread-safe: every use in this process takes this lock (edition/images.py too).
 PDFIUM_LOCK = threading.Lock()
 
 # Raster formats a newspaper page or photo comes in. No SVG (it can carry script), no HTML.

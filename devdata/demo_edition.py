@@ -4,7 +4,7 @@ Each page is drawn with Pillow the way a weekly's page is laid out: the masthead
 then the page's articles as blocks (title, subtitle, photo, text in columns), then briefs and an advertisement
 to fill the page. With a CJK font on the machine (fonts-noto-cjk) the titles and text are real; without one,
 bars stand for them. The drawing is saved as a PDF with Pillow's PDF writer and attached to the page; the page
-image is then rendered from that PDF by articles/edition.py, as an editor's upload would be. Every article's
+image is then rendered from that PDF by edition/images.py, as an editor's upload would be. Every article's
 block becomes its PageArea.
 
 Idempotent: a page that has a PDF keeps it (its image is rendered only if missing), and an article that already

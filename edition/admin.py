@@ -3,10 +3,12 @@
 - `IssuePageForm` (also used by the issue's page inline) renders the page image from a newly uploaded PDF while
   the form is validated, so a PDF that PDFium cannot draw is refused with the form's errors and nothing is
   saved; when the page is saved it stores that image (or names and thumbnails an image uploaded instead), through
-  articles/edition.py. Nothing of this runs in a model signal: bulk imports never render.
+  edition/images.py. Nothing of this runs in a model signal: bulk imports never render.
 - `PageAreaInline` holds the areas as numbers (left, top, width, height: fractions of the page); on the change
   form, static/articles/admin/area-editor.js lets the editor draw them with the mouse on the page image.
   `PageAreaForm` refuses an area outside the page, without size, or of an article of another issue.
+- `IssueAdmin` extends the articles app's to give the issue's page inline that form, and takes its place in the
+  admin (printimport/admin.py extends it in turn).
 """
 
 from django import forms

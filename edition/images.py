@@ -7,10 +7,10 @@ Two halves:
   (`issue-1201-page-1-1600x2263.jpg`) and a small JPEG thumbnail beside it (`….thumb.jpg`), so the public page
   can give the <img> its width and height and show thumbnails without a single storage call. Files are read
   and written through the storage API only (the media may live in object storage). Rendering runs where an
-  editor saves a page (the admin forms, articles/admin/pages.py), never in a model signal, so bulk imports
+  editor saves a page (the admin forms, edition/admin.py), never in a model signal, so bulk imports
   stay fast.
 - **The public page.** `public_pages`, `page_areas` and `with_first_public_page` are the queries the page view
-  (articles/views/edition.py) is made of; every one starts from `Article.objects.published()`.
+  (edition/views.py) is made of; every one starts from `Article.objects.published()`.
 """
 
 from __future__ import annotations

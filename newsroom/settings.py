@@ -73,7 +73,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # Anonymous public pages from the cache, with the headers every middleware below set, stored once; on a
-    # hit nothing below runs (articles/cache.py). Static and media files pass straight through.
+    # hit nothing below runs (core/pagecache.py). Static and media files pass straight through.
     "core.pagecache.PublicPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "core.security.PathCSPMiddleware",
@@ -122,10 +122,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5"))
     )
     # No JIT compilation: the site's statements are short, and the planner's cost estimates for a search over a
-    # frequent word can make PostgreSQL spend far longer compiling than running (0.6 s measured at 100,000
-    # articles). DJANGO_DB_OPTIONS adds libpq options (e.g. "-c work_mem=8MB"); empty to keep the server's own.
+    # frequent word can make PostgreSQL spend far longer compiling than running (docs/performance.md).
+    # DJANGO_DB_OPTIONS adds libpq options (e.g. "-c work_mem=8MB"); empty to keep the server's own.
     DATABASES["default"]["OPTIONS"].setdefault("options", os.environ.get("DJANGO_DB_OPTIONS", "-c jit=off"))
-# The public pages' hand-written statements are prepared once per connection on PostgreSQL (newsroom/prepared.py);
+# The public pages' hand-written statements are prepared once per connection on PostgreSQL (core/prepared.py);
 # 0 behind any pooler in transaction mode (PgBouncer's included: it does not track SQL-level PREPARE).
 DB_PREPARED = env_bool("DJANGO_DB_PREPARED", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -135,7 +135,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's Redis cache that serves uncached (and logs it) while Redis is down: newsroom/cache.py.
+            # Django's Redis cache that serves uncached (and logs it) while Redis is down: core/cache/resilient.py.
             "BACKEND": "core.cache.resilient.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "newsroom"),
@@ -154,7 +154,7 @@ else:
 PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", True)
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
 # What every public page repeats (the section navigation) is cached under the same rules, even with the page
-# cache off (articles/cache.py, shared_fragment).
+# cache off (core/fragments.py, shared_fragment).
 FRAGMENT_CACHE = env_bool("DJANGO_FRAGMENT_CACHE", True)
 # HTTP freshness of cached pages (Cache-Control max-age / s-maxage). 0: browsers and CDNs revalidate every time
 # (a cheap 304); raise the CDN's only when its purge is wired to the hook (docs/performance.md).
@@ -221,7 +221,7 @@ STORAGES = {
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-# Upload limits enforced by the upload validators (articles/uploads.py).
+# Upload limits enforced by the upload validators (core/uploads.py).
 MAX_IMAGE_UPLOAD_BYTES = int(os.environ.get("DJANGO_MAX_IMAGE_BYTES", str(10 * 1024 * 1024)))
 MAX_PDF_UPLOAD_BYTES = int(os.environ.get("DJANGO_MAX_PDF_BYTES", str(50 * 1024 * 1024)))
 
@@ -240,7 +240,7 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
-# Content-Security-Policy (django-csp 4, newsroom/security.py). Public pages: no inline script or style at all
+# Content-Security-Policy (django-csp 4, core/security.py). Public pages: no inline script or style at all
 # (JSON-LD is a data block, not script). The admin gets ADMIN_CONTENT_SECURITY_POLICY below instead.
 _MEDIA_ORIGIN = (lambda u: [f"{u.scheme}://{u.netloc}"] if u.netloc else [])(urlsplit(MEDIA_URL))
 CONTENT_SECURITY_POLICY = {
@@ -299,9 +299,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "newsroom@local
 # The paper this site publishes (masthead, feeds, JSON-LD publisher).
 NEWSPAPER_NAME = os.environ.get("NEWSPAPER_NAME", "青岚科技报")
 NEWSPAPER_URL = os.environ.get("NEWSPAPER_URL", "")
-# Search (articles/search.py): on PostgreSQL a search statement running longer than this is cancelled.
+# Search (search/engine.py): on PostgreSQL a search statement running longer than this is cancelled.
 SEARCH_TIMEOUT_MS = int(os.environ.get("DJANGO_SEARCH_TIMEOUT_MS", "3000"))
-# A search lists the newest this many matches, ranked (articles/search.py, result_window).
+# A search lists the newest this many matches, ranked (search/engine.py, result_window).
 SEARCH_MAX_RESULTS = int(os.environ.get("DJANGO_SEARCH_MAX_RESULTS", "100"))
 # ... looked for in the last this many days first, the whole archive only when they hold too few.
 SEARCH_RECENT_DAYS = int(os.environ.get("DJANGO_SEARCH_RECENT_DAYS", "365"))

@@ -3,7 +3,7 @@
 The issue admin gets the two views and its 导入版面 buttons here: `IssueAdmin` extends the digital edition's
 (edition/admin.py) and takes its place.
 
-Step 1 uploads the page and shows what importing it would do (articles/importing.py, the service the
+Step 1 uploads the page and shows what importing it would do (printimport/service.py, the service the
 `import_issue` command uses too). Step 2 confirms and writes. Between the steps the page text travels in a
 signed, timestamped hidden field bound to the editor: the client can neither alter it nor point at a file on
 the server, and the server keeps nothing for an upload that is never confirmed. Confirming plans again

@@ -1,8 +1,8 @@
 """Read a print page exported as plain text into draft articles.
 
-The layout software exports each page as text (shared/print-page-format.md): section headers with their pinyin,
-titles (a subtitle may share the title's line), opinion authors under the title, body paragraphs cut wherever
-a column ended, and a closing byline or author note.  This module only reads text: no Django, standard library
+The layout software exports each page as plain text: section headers with their pinyin, titles (a subtitle
+may share the title's line), opinion authors under the title, body paragraphs cut wherever a column ended, and
+a closing byline or author note.  This module only reads text: no Django, standard library
 only.  `parse_page` returns the articles in page order or raises `PrintPageError` naming the line to fix.
 """
 

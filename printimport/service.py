@@ -1,19 +1,18 @@
-"""Import a print page (plain text, shared/print-page-format.md) as an issue's draft articles.
+"""Import a print page (the layout software's plain-text export) as an issue's draft articles.
 
 One service for `manage.py import_issue` and the issue admin's upload:
 
-- `plan_import()` reads the page (articles/printpage.py) and decides, without writing, what importing it means:
+- `plan_import()` reads the page (printimport/parser.py) and decides, without writing, what importing it means:
   the issue and page to create or reuse, which articles are new and which were imported already, which authors
-  are reused and which are created, which sections and organizations each article gets.
+  are reused and which are created (printimport/matching.py), which sections and organizations each article
+  gets.
 - `execute_import()` writes a plan in one transaction. It decides again against the database as it is then (a
   preview may be minutes old), so what it reports is what it did; any failure writes nothing at all.
 
 Articles are created as drafts with `Article.objects.create(..., created_by=user)`; the workflow owns every status
 after that.  Importing a page twice creates nothing new: an article is identified by (issue, page, title).
 
-Decisions an editor may want to know about:
-- An author is reused when exactly one Author has the name; with none, or with several (we cannot tell which
-  one is meant), a new Author is created and the plan says so.  Within one page a name is one person.
+Decisions an editor may want to know about (and those on authors, in printimport/matching.py):
 - An opinion piece (authors under its title, or an author note) printed without a section header goes into the
   section 观点 when it exists, else into the first section flagged as opinion, else no section.  No section is
   created for it: an empty section is easier to fix than a wrong new one.
@@ -26,25 +25,21 @@ from __future__ import annotations
 import codecs
 import datetime
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import takewhile
 
 import reversion
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from articles.models import Article, Byline, Issue, IssuePage, Section
 from people.models import Author, Organization
 
+from .matching import AuthorChoice, OrganizationMatcher, PlannedByline, choose_authors
 from .parser import (
     EDGE_SPACE_RE,
     ROLE_AUTHOR,
-    ROLE_CORRESPONDENT,
-    ROLE_EDITOR,
-    ROLE_PHOTOGRAPHER,
-    ROLE_REPORTER,
     SPACE_RE,
     ParsedArticle,
     PrintPageError,
@@ -57,15 +52,6 @@ logger = logging.getLogger(__name__)
 # A page of a weekly is 5-20 KB of text; a megabyte is a wrong file, not a page.
 MAX_PAGE_BYTES = 1024 * 1024
 OPINION_SECTION = "观点"
-AUTHOR_KINDS = {
-    ROLE_REPORTER: Author.Kind.STAFF,
-    ROLE_CORRESPONDENT: Author.Kind.CORRESPONDENT,
-    ROLE_PHOTOGRAPHER: Author.Kind.PHOTOGRAPHER,
-    ROLE_AUTHOR: Author.Kind.CONTRIBUTOR,
-    ROLE_EDITOR: Author.Kind.EDITOR,
-}
-# Organization names match across both widths of brackets.
-_FOLD_BRACKETS = str.maketrans("（）", "()")
 
 
 class PageImportError(PrintPageError):
@@ -77,42 +63,6 @@ def describe_error(exc: PrintPageError) -> str:
     if exc.line:
         return _("Line %(line)d: %(message)s") % {"line": exc.line, "message": exc.message}
     return exc.message
-
-
-@dataclass
-class AuthorChoice:
-    """One person named on the page: the Author reused, or one to create (`matches` authors had the name)."""
-
-    name: str
-    kind: str
-    matches: int
-    author: Author | None = None  # the one reused; after execution, also the one created
-
-    @property
-    def is_new(self) -> bool:
-        return self.matches != 1
-
-    @property
-    def is_ambiguous(self) -> bool:
-        return self.matches > 1
-
-    @property
-    def kind_label(self) -> str:
-        return str(Author.Kind(self.kind).label)
-
-
-@dataclass
-class PlannedByline:
-    author: AuthorChoice
-    role: str
-
-    @property
-    def name(self) -> str:
-        return self.author.name
-
-    @property
-    def role_label(self) -> str:
-        return str(Byline.Role(self.role).label)
 
 
 @dataclass
@@ -310,7 +260,7 @@ def _resolve(
             existing.setdefault(article.title, article)
     sections = {s.name: s for s in Section.objects.all()}
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    matcher = _OrganizationMatcher(Organization.objects.only("id", "name", "short_name", "aliases", "slug"))
+    matcher = OrganizationMatcher.from_database()
     for position, item in enumerate(parsed, 1):
         planned = PlannedArticle(item, position, existing=existing.get(item.title))
         plan.articles.append(planned)
@@ -322,8 +272,10 @@ def _resolve(
             planned.section = _opinion_section(sections)
             planned.section_inferred = bool(planned.section)
         planned.section_is_new = bool(planned.section) and planned.section not in sections
-        planned.organizations = matcher.find(_article_text(item))
-    plan.authors = _choose_authors(plan.to_create)
+        planned.organizations = matcher.find_in(item)
+    plan.authors, bylines = choose_authors([planned.parsed for planned in plan.to_create])
+    for planned, planned_bylines in zip(plan.to_create, bylines, strict=True):
+        planned.bylines = planned_bylines
     return plan
 
 
@@ -389,70 +341,6 @@ def _opinion_section(sections: dict[str, Section]) -> str:
         return OPINION_SECTION
     flagged = sorted((s for s in sections.values() if s.is_opinion), key=lambda s: (s.order, s.name))
     return flagged[0].name if flagged else ""
-
-
-def _article_text(item: ParsedArticle) -> str:
-    # One line per part, so that no name matches across the end of one part and the start of the next.
-    return "\n".join([item.title, item.subtitle, *item.paragraphs, item.author_note])
-
-
-def _choose_authors(articles: list[PlannedArticle]) -> list[AuthorChoice]:
-    """One AuthorChoice per distinct name, in order of first appearance; the kind follows its first role."""
-    first_roles: dict[str, str] = {}
-    for planned in articles:
-        for byline in planned.parsed.bylines:
-            first_roles.setdefault(byline.name, byline.role)
-    counts = dict(
-        Author.objects.filter(name__in=first_roles)
-        .values("name")
-        .annotate(n=Count("id"))
-        .values_list("name", "n")
-    )
-    unique = [name for name, n in counts.items() if n == 1]
-    found = {a.name: a for a in Author.objects.filter(name__in=unique)} if unique else {}
-    choices = {
-        name: AuthorChoice(name, AUTHOR_KINDS[role], counts.get(name, 0), found.get(name))
-        for name, role in first_roles.items()
-    }
-    for planned in articles:
-        seen = set()
-        for byline in planned.parsed.bylines:
-            if (byline.name, byline.role) not in seen:  # one Byline per person and role
-                seen.add((byline.name, byline.role))
-                planned.bylines.append(PlannedByline(choices[byline.name], byline.role))
-    return list(choices.values())
-
-
-class _OrganizationMatcher:
-    """Finds the organizations an article's text names, by name, short name or alias.
-
-    Longest names first, and an occurrence overlapping text already matched by a longer name does not count, so
-    青岚大学材料学院 links the school and not also 青岚大学; the university is linked when named on its own."""
-
-    def __init__(self, organizations: Iterable[Organization]) -> None:
-        by_name: dict[str, dict[int, Organization]] = {}
-        for organization in organizations:
-            for name in organization.names():
-                name = name.strip().translate(_FOLD_BRACKETS)
-                if len(name) >= 2:
-                    by_name.setdefault(name, {})[organization.pk] = organization
-        self.names = sorted(by_name.items(), key=lambda item: len(item[0]), reverse=True)
-
-    def find(self, text: str) -> list[Organization]:
-        text = text.translate(_FOLD_BRACKETS)
-        covered = bytearray(len(text))
-        first_seen: dict[int, tuple[int, Organization]] = {}
-        for name, organizations in self.names:
-            start = text.find(name)
-            while start != -1:
-                end = start + len(name)
-                if not any(covered[start:end]):
-                    covered[start:end] = b"\x01" * len(name)
-                    for pk, organization in organizations.items():
-                        if pk not in first_seen or start < first_seen[pk][0]:
-                            first_seen[pk] = (start, organization)
-                start = text.find(name, end)
-        return [organization for _start, organization in sorted(first_seen.values(), key=lambda v: v[0])]
 
 
 def _write(plan: ImportPlan, user) -> ImportReport:

@@ -1,7 +1,7 @@
 """What an article tells search engines and link previews: canonical URL, Open Graph, JSON-LD NewsArticle.
 
-The builders return plain data; templates/partials/article_meta.html renders it through the `article_seo` tag
-(articles/templatetags/seo_tags.py). They read only what the article page has already loaded (bylines with
+The builders return plain data; reader/templates/partials/article_meta.html renders it through the
+`article_seo` tag (reader/templatetags/seo_tags.py). They read only what the article page has already loaded (bylines with
 their authors, tags, organizations, events, issue, page, section), so they cost no query there.
 
 Structured data is in the article's language, not the interface's: byline roles carry the labels the paper
@@ -142,7 +142,19 @@ def news_article(request, article) -> dict:
         data["image"] = [image_url(request, article)]
     if article.section_id:
         data["articleSection"] = article.section.name
+    data.update(_credits(request, article))
+    tags = sorted(tag.name for tag in article.tags.all())
+    if tags:
+        data["keywords"] = tags
+    mentions = _mentions(request, article)
+    if mentions:
+        data["mentions"] = mentions
+    data.update(_placement(request, article))
+    return data
 
+
+def _credits(request, article) -> dict:
+    """author (the paper itself when no one signed), contributor and editor, from the bylines."""
     authors, contributors, editors = [], [], []
     for byline in article.bylines.all():
         if byline.role in AUTHOR_ROLES:
@@ -157,18 +169,17 @@ def news_article(request, article) -> dict:
                     "contributor": _person(request, byline.author),
                 }
             )
-    if authors:
-        data["author"] = authors
-    else:
-        data["author"] = [{"@type": "Organization", "name": settings.NEWSPAPER_NAME, "url": root + "/"}]
+    paper = {"@type": "Organization", "name": settings.NEWSPAPER_NAME, "url": site_root(request) + "/"}
+    credits = {"author": authors or [paper]}
     if contributors:
-        data["contributor"] = contributors
+        credits["contributor"] = contributors
     if editors:
-        data["editor"] = editors
+        credits["editor"] = editors
+    return credits
 
-    tags = sorted(tag.name for tag in article.tags.all())
-    if tags:
-        data["keywords"] = tags
+
+def _mentions(request, article) -> list[dict]:
+    """The organizations and events the article is linked to."""
     mentions = [
         {"@type": "Organization", "name": o.name, "url": absolute(request, o.get_absolute_url())}
         for o in article.organizations.all()
@@ -182,22 +193,27 @@ def news_article(request, article) -> dict:
         }
         for e in article.events.all()
     ]
-    if mentions:
-        data["mentions"] = mentions
+    return mentions
 
-    if article.issue_id:
-        issue = article.issue
-        data["isPartOf"] = {
+
+def _placement(request, article) -> dict:
+    """isPartOf (the issue), and the page it is printed on."""
+    if not article.issue_id:
+        return {}
+    issue = article.issue
+    placement = {
+        "isPartOf": {
             "@type": "PublicationIssue",
             "issueNumber": str(issue.number),
             "datePublished": issue.date.isoformat(),
             "url": absolute(request, issue.get_absolute_url()),
             "isPartOf": {"@type": "Periodical", "name": settings.NEWSPAPER_NAME},
         }
-        if article.page_id and article.page.issue_id == issue.pk:
-            data["pageStart"] = article.page.number
-            data["pagination"] = str(article.page.number)
-    return data
+    }
+    if article.page_id and article.page.issue_id == issue.pk:
+        placement["pageStart"] = article.page.number
+        placement["pagination"] = str(article.page.number)
+    return placement
 
 
 def json_ld(data) -> SafeString:
@@ -217,7 +233,7 @@ def meta_tags(open_graph_pairs, twitter_pairs) -> SafeString:
 
 
 def article_seo(request, article) -> dict:
-    """Everything templates/partials/article_meta.html renders."""
+    """Everything reader/templates/partials/article_meta.html renders."""
     return {
         "canonical_url": canonical_url(request, article),
         "description": description(article),

@@ -2,8 +2,8 @@
 
 Entity pages (authors, organizations, events, tags, sections) are listed only when a published article stands
 on them, with the last change of their published articles as lastmod: a fixed number of queries per sitemap
-whatever the number of entries (the count, the page, and every entity's lastmod in one grouped query; the
-correlated subquery this replaced took seconds at 100,000 articles).
+whatever the number of entries (the count, the page, and every entity's lastmod in one grouped query, not
+a correlated subquery per entry).
 The views of django.contrib.sitemaps build absolute URLs from the request (RequestSite: the Sites framework is
 not installed).
 """
@@ -115,7 +115,7 @@ class TagSitemap(_EntitySitemap):
 
 
 class NewsSitemap(Sitemap):
-    """Articles published in the last two days, for Google News (templates/feeds/news_sitemap.xml)."""
+    """Articles published in the last two days, for Google News (reader/templates/feeds/news_sitemap.xml)."""
 
     limit = NEWS_LIMIT
 

@@ -14,7 +14,7 @@ readers (home, issue, article, search) and a logged-in editor (the article list 
    no hung or refused connection;
 3. PostgreSQL started again: everything answers 200 again by itself (persistent connections with health
    checks), within --max-recovery seconds; the time it took is printed;
-4. Redis killed: the site answers 200, uncached, and the log says so (newsroom/cache.py: one line);
+4. Redis killed: the site answers 200, uncached, and the log says so (core/cache/resilient.py: one line);
 5. Redis started again: still 200, and the log says it is back.
 
 It prints the figures of every phase (requests, statuses seen, errors, time to recover) and exits 1 when any

@@ -28,7 +28,7 @@ from .text import _CONTROL_RE, _SPACE_RE, _TOKEN_RE, normalize
 MAX_QUERY_CHARS = 100  # longer queries are cut here: no reader types more, and work stays bounded
 MAX_TERMS = 8
 MAX_RUN_AS_PHRASE = 4  # a CJK run this short is matched as one phrase; longer runs word by word
-# What a result shows (templates/search/result.html); any other field is deferred.
+# What a result shows (search/templates/search/result.html); any other field is deferred.
 RESULT_FIELDS = (
     "title", "kicker", "subtitle", "summary", "body", "published_at",
     "section__name", "section__slug", "issue__number", "page__number",

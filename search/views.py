@@ -1,6 +1,6 @@
 """The search page: /search/?q=…&section=…&author=…&from=…&to=…&sort=…&page=…, and its highlighted snippets.
 
-Whatever a reader (or a robot) sends, the page answers 200: the query is cut and cleaned by articles/search.py,
+Whatever a reader (or a robot) sends, the page answers 200: the query is cut and cleaned by search/engine.py,
 a filter that does not validate is ignored and said so, and a page number out of range shows the nearest page.
 """
 
@@ -36,7 +36,7 @@ class SearchForm(forms.Form):
         required=False,
         widget=forms.HiddenInput,
     )
-    # The controls are written out in templates/search/search.html; the fields validate.
+    # The controls are written out in search/templates/search/search.html; the fields validate.
     date_from = forms.DateField(label=_("From"), required=False)
     date_to = forms.DateField(label=_("To"), required=False)
     sort = forms.ChoiceField(

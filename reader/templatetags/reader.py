@@ -43,14 +43,14 @@ def _sections_with_public_articles() -> list[dict]:
 
 def navigation_sections() -> list[dict]:
     """The sections (栏目) that have published articles, in order, with their slugs and URLs: what the site
-    navigation and the search form list. Kept as a fragment every page shares (articles/cache.py): one query
+    navigation and the search form list. Kept as a fragment every page shares (core/fragments.py): one query
     after each change to public content, none otherwise."""
     return shared_fragment("section-nav", _sections_with_public_articles)
 
 
 @register.simple_tag
 def url_for(viewname: str, *args) -> str:
-    """{% url %} for the links every page of a kind repeats (tags, pages): remembered (newsroom/urls_cache.py)."""
+    """{% url %} for the links every page of a kind repeats (tags, pages): remembered (core/urls_cache.py)."""
     return cached_reverse(viewname, *args)
 
 
@@ -86,7 +86,7 @@ def _shared_context(**values) -> dict:
 
 @register.simple_tag
 def shared_include(template_name: str):
-    """`template_name` rendered once and shared by every page (articles/cache.py shared_fragment): for what
+    """`template_name` rendered once and shared by every page (core/fragments.py shared_fragment): for what
     every page repeats and no request changes (the footer, the site-wide links in <head>)."""
     return mark_safe(  # noqa: S308 - a template rendered with autoescaping
         shared_fragment(

@@ -13,7 +13,7 @@ from taggit.models import Tag
 from articles.models import Article, ArticleEvent, ArticleOrganization, Byline, Event, Issue, IssuePage
 from articles.richtext import sanitize_html
 from core.pagecache import generation_store
-from devdata import benchdata
+from devdata import benchdata, benchsearch, benchtext
 from people.models import Author, Organization
 from search.text import byline_names, search_text_for
 
@@ -92,7 +92,7 @@ def test_text_is_chinese_clean_and_searchable_the_way_search_makes_it(seeded):
         assert article.title and article.body.startswith("<p>")
         assert sanitize_html(article.body) == article.body
         exact = search_text_for(article, byline_names(article.pk))
-        assert benchdata.same_tokens(article.search_text, exact, " | ")
+        assert benchsearch.same_tokens(article.search_text, exact, " | ")
 
 
 def test_the_public_page_cache_is_purged():
@@ -125,8 +125,8 @@ def test_the_same_seed_gives_the_same_archive():
 def test_search_text_builder_falls_back_when_search_changes(monkeypatch):
     from search import text as search_text
 
-    builder = benchdata.SearchTextBuilder()
-    text = benchdata.ArticleText(
+    builder = benchsearch.SearchTextBuilder()
+    text = benchtext.ArticleText(
         kicker="",
         title="青岚省科普大赛开幕",
         subtitle="",

@@ -1,4 +1,4 @@
-"""The print-page import service (articles/importing.py) and the `import_issue` command over it."""
+"""The print-page import service (printimport/service.py) and the `import_issue` command over it."""
 
 import datetime
 import os

@@ -1,6 +1,6 @@
 """`manage.py import_issue PAGE.txt --number N --date YYYY-MM-DD`: a print page as an issue's draft articles.
 
-A thin command over articles/importing.py, which the issue admin's upload uses too.
+A thin command over printimport/service.py, which the issue admin's upload uses too.
 """
 
 import datetime
@@ -10,10 +10,10 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from printimport.matching import AuthorChoice
 from printimport.parser import PrintPageError
 from printimport.service import (
     MAX_PAGE_BYTES,
-    AuthorChoice,
     ImportPlan,
     ImportReport,
     PlannedArticle,
