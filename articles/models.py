@@ -1,7 +1,10 @@
 """The newspaper: issues (期) and their pages (版), sections, events, articles and their bylines.
 
-Status changes live in articles/workflow.py; nothing else sets `Article.status`.
+Status changes live in articles/workflow.py; nothing else sets `Article.status`. An article's content fields
+are declared in groups (`ContentGroup`), beside the fields; what edits, versions and searches them follows.
 """
+
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,15 +13,16 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
+from core.slugs import SlugFromName
 from core.uploads import validate_image_upload, validate_pdf_upload
 from core.urls_cache import cached_reverse
-from people.models import Author, Organization, unique_slug
+from people.models import Author, Organization
 
-from .querysets import ArticleManager
+from .querysets import ArticleManager, IssueQuerySet, ShareLinkQuerySet
 from .richtext import SanitizedHTMLField
 
 
-class Section(models.Model):
+class Section(SlugFromName, models.Model):
     """A recurring column (栏目): 要闻, 综合, 图片新闻, 观点."""
 
     name = models.CharField(_("name"), max_length=40, unique=True)
@@ -39,11 +43,6 @@ class Section(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.name)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return cached_reverse("articles:section", self.slug)
 
@@ -58,6 +57,7 @@ class Issue(models.Model):
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    objects = IssueQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("issue")
@@ -105,7 +105,7 @@ class IssuePage(models.Model):
         return cached_reverse("articles:issue_page", self.issue.number, self.number)
 
 
-class Event(models.Model):
+class Event(SlugFromName, models.Model):
     """A conference, training, launch… that articles cover."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -132,11 +132,6 @@ class Event(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.name)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return cached_reverse("articles:event", self.slug)
 
@@ -150,6 +145,18 @@ class ArticleStatus(models.TextChoices):
     REVIEW = "review", _("In review")
     PUBLISHED = "published", _("Published")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+@dataclass(frozen=True)
+class ContentGroup:
+    """Article fields edited and versioned together (one admin fieldset, in this order). `searched`: each
+    searched field's weight in the search text (search/text.py); `editors_only`: what only editors change.
+    Char and text fields are also compared in revisions and kept from a refused save."""
+
+    label: str | None
+    fields: tuple[str, ...]
+    searched: dict[str, str] = field(default_factory=dict)
+    editors_only: tuple[str, ...] = ()
 
 
 class Article(models.Model):
@@ -167,6 +174,12 @@ class Article(models.Model):
         blank=True,
         help_text=_("The line that closes an opinion piece (作者系…)."),
     )
+    TEXT = ContentGroup(
+        None,
+        ("kicker", "title", "subtitle", "summary", "dateline", "body", "author_note"),
+        searched={"title": "A", "kicker": "B", "subtitle": "B", "summary": "B",
+                  "body": "D", "author_note": "D"},
+    )  # fmt: skip
 
     issue = models.ForeignKey(
         Issue,
@@ -193,12 +206,19 @@ class Article(models.Model):
         on_delete=models.PROTECT,
         related_name="articles",
     )
+    # Placing an article in the print issue is the editors' job; reporters choose the section.
+    PLACEMENT = ContentGroup(
+        _("Placement"), ("section", "issue", "page", "position"), editors_only=("issue", "page", "position")
+    )
 
     image = models.ImageField(
         _("image"), upload_to="articles/%Y/%m/", blank=True, validators=[validate_image_upload]
     )
     image_caption = models.CharField(_("image caption"), max_length=300, blank=True)
     image_credit = models.CharField(_("image credit"), max_length=100, blank=True)
+    IMAGE = ContentGroup(
+        _("Image"), ("image", "image_caption", "image_credit"), searched={"image_caption": "D"}
+    )
 
     tags = TaggableManager(verbose_name=_("tags"), blank=True)
     organizations = models.ManyToManyField(
@@ -211,14 +231,15 @@ class Article(models.Model):
     events = models.ManyToManyField(
         Event, verbose_name=_("events"), through="ArticleEvent", blank=True, related_name="articles"
     )
+    LINKS = ContentGroup(_("Links"), ("tags", "organizations", "events"))
 
     status = models.CharField(
         _("status"), max_length=12, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT, editable=False
     )
     published_at = models.DateTimeField(_("publication time"), null=True, blank=True, editable=False)
-    # Optimistic locking: a save from a form that loaded an older version is refused (articles/editing.py).
+    # Optimistic locking: a save from a form that loaded an older version is refused (articles/admin/forms.py).
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
-    # jieba-segmented text for search (articles/search.py); PostgreSQL indexes it as a tsvector.
+    # jieba-segmented text for search (search/text.py); PostgreSQL indexes it as a tsvector.
     search_text = models.TextField(_("search text"), blank=True, editable=False)
 
     created_by = models.ForeignKey(
@@ -285,6 +306,24 @@ class Article(models.Model):
 
     def is_public(self, now=None) -> bool:
         return type(self).objects.published(now).filter(pk=self.pk).exists()
+
+
+CONTENT_GROUPS = (Article.TEXT, Article.PLACEMENT, Article.IMAGE, Article.LINKS)
+
+
+def content_fields() -> list[str]:
+    return [name for group in CONTENT_GROUPS for name in group.fields]
+
+
+def content_text_fields() -> list[str]:
+    """The content fields holding text, in form order: what revisions compare and a refused save keeps."""
+    text = (models.CharField, models.TextField)
+    return [name for name in content_fields() if isinstance(Article._meta.get_field(name), text)]
+
+
+def searched_fields() -> dict[str, str]:
+    """{field: weight} of the searched content fields, in form order."""
+    return {name: g.searched[name] for g in CONTENT_GROUPS for name in g.fields if name in g.searched}
 
 
 class ArticleOrganization(models.Model):
@@ -396,6 +435,7 @@ class ShareLink(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires at"))
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    objects = ShareLinkQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("share link")

@@ -1,24 +1,30 @@
-"""Mail sent by workflow transitions, after the transaction commits (Django's mail framework)."""
+"""Mail sent by workflow transitions, after the transaction commits (Django's mail framework).
+
+Who is told, and what, is each transition's `mail` (articles/policy.py); this module only addresses and sends.
+"""
 
 import logging
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from .policy import EDITORS
+from .policy import TRANSITIONS, Tell, editors
 
 logger = logging.getLogger(__name__)
 
 
 def _editor_emails() -> list[str]:
-    users = (
-        get_user_model().objects.filter(is_active=True).filter(Q(groups__name=EDITORS) | Q(is_superuser=True))
-    )
-    return sorted({u.email for u in users if u.email})
+    return sorted({email for email in editors().values_list("email", flat=True) if email})
+
+
+def _recipients(tell: Tell, article, user) -> list[str]:
+    if tell == Tell.EDITORS:
+        return [e for e in _editor_emails() if e != user.email]
+    owner = article.created_by
+    if not owner.email or owner.pk == user.pk:
+        return []
+    return [owner.email]
 
 
 def _send(subject: str, body: str, recipients: list[str]) -> None:
@@ -31,34 +37,17 @@ def _send(subject: str, body: str, recipients: list[str]) -> None:
 
 
 def transition_done(article, action: str, user, comment: str) -> None:
-    who = user.get_full_name() or user.get_username()
-    title = article.title
-    if action == "submit":
-        _send(
-            _("For review: %(title)s") % {"title": title},
-            _("%(who)s submitted “%(title)s” for review.") % {"who": who, "title": title},
-            [e for e in _editor_emails() if e != user.email],
-        )
+    mail = TRANSITIONS[action].mail
+    if mail is None:
         return
-    owner = article.created_by
-    if not owner.email or owner.pk == user.pk:
+    recipients = _recipients(mail.to, article, user)
+    if not recipients:
         return
-    if action == "send_back":
-        subject = _("Sent back: %(title)s") % {"title": title}
-        body = _("%(who)s sent “%(title)s” back to you.\n\nComment:\n%(comment)s")
-    elif action in {"approve", "reschedule"}:
-        when = timezone.localtime(article.published_at).strftime("%Y-%m-%d %H:%M")
-        subject = _("Approved: %(title)s") % {"title": title}
-        body = _("%(who)s approved “%(title)s”. It is public from %(when)s.") % {
-            "who": who,
-            "title": title,
-            "when": when,
-        }
-        _send(subject, body, [owner.email])
-        return
-    elif action == "withdraw":
-        subject = _("Withdrawn: %(title)s") % {"title": title}
-        body = _("%(who)s withdrew “%(title)s” from the site.\n\nComment:\n%(comment)s")
-    else:
-        return
-    _send(subject, body % {"who": who, "title": title, "comment": comment}, [owner.email])
+    when = article.published_at
+    values = {
+        "who": user.get_full_name() or user.get_username(),
+        "title": article.title,
+        "comment": comment,
+        "when": timezone.localtime(when).strftime("%Y-%m-%d %H:%M") if when else "",
+    }
+    _send(str(mail.subject) % values, str(mail.body) % values, recipients)

@@ -1,19 +1,29 @@
-"""Who may do what: the newsroom's roles (groups Reporters and Editors) and the rules every surface reads.
+"""Who may do what: the newsroom's roles (groups Reporters and Editors) and the workflow's transitions, each
+declared once and read by every surface (admin, previews, workflow, mail, desk).
 
 The groups are made, with their permissions, after every `migrate`, so assigning a user to a group is all an
-administrator does. "Editor" means one thing everywhere: whoever holds `articles.review_article` (the Editors
-group, or a superuser). The admin, previews, workflow, mail and the desk all ask this module.
+administrator does. "Editor" means one thing everywhere: whoever holds `articles.review_article` (through a
+group, directly, or as a superuser): `is_editor` for one user, `editors()` for all of them. The transitions
+(`TRANSITIONS`) are run by articles/workflow.py.
 """
 
+from dataclasses import dataclass
+from enum import StrEnum
+
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 from .models import Article, ArticleStatus
 
 REPORTERS = "Reporters"
 EDITORS = "Editors"
+# What makes an editor.
+REVIEW_PERMISSION = "articles.review_article"
 
 _VIEW = ["view"]
 _ALL = ["add", "change", "delete", "view"]
@@ -75,7 +85,20 @@ def ensure_groups(**kwargs) -> None:
 
 
 def is_editor(user) -> bool:
-    return bool(user and user.is_active and (user.is_superuser or user.has_perm("articles.review_article")))
+    return bool(user and user.is_active and (user.is_superuser or user.has_perm(REVIEW_PERMISSION)))
+
+
+def editors():
+    """Every user `is_editor` says yes to: active, and holding the review permission through a group, directly,
+    or as a superuser."""
+    app_label, codename = REVIEW_PERMISSION.split(".")
+    review = Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(is_superuser=True) | Q(groups__permissions__in=review) | Q(user_permissions__in=review))
+        .distinct()
+    )
 
 
 def is_reporter(user) -> bool:
@@ -137,17 +160,132 @@ def can_restore(user, article: Article) -> bool:
     return is_staff_member(user) and is_editor(user)
 
 
+# ----- the workflow's transitions, each declared once -----------------------------------------------------
+
+SUBMIT, SEND_BACK, APPROVE = "submit", "send_back", "approve"
+WITHDRAW, REOPEN, RESCHEDULE = "withdraw", "reopen", "reschedule"
+
+
+class Who(StrEnum):
+    """Whose role may take a transition."""
+
+    AUTHOR_OR_EDITOR = "author_or_editor"  # the reporter who created the article, or any editor
+    EDITOR = "editor"
+
+
+class Tell(StrEnum):
+    """Who hears of a transition by mail (never the person who took it)."""
+
+    EDITORS = "editors"  # every editor (`editors()`)
+    CREATOR = "creator"  # the article's creator
+
+
+@dataclass(frozen=True)
+class Mail:
+    """A transition's mail: its recipients, and its subject and body (formatted with %(title)s, %(who)s,
+    %(comment)s and %(when)s, the publication time)."""
+
+    to: Tell
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One step of the workflow: from which states to which, whose role may take it, and what it needs."""
+
+    name: str
+    label: str
+    sources: frozenset
+    target: str
+    who: Who = Who.EDITOR
+    four_eyes: bool = False  # refused to whoever wrote the article, when settings.WORKFLOW_FOUR_EYES
+    needs_comment: bool = False
+    takes_time: bool = False  # sets the publication time: the one given, or now
+    needs_time: bool = False  # ... which must be given
+    only_when_scheduled: bool = False  # published, its time still ahead
+    mail: Mail | None = None
+
+
+S = ArticleStatus
+_APPROVED = Mail(
+    Tell.CREATOR, _("Approved: %(title)s"), _("%(who)s approved “%(title)s”. It is public from %(when)s.")
+)
+TRANSITIONS = {
+    t.name: t
+    for t in [
+        Transition(
+            SUBMIT,
+            _("Submit for review"),
+            sources=frozenset({S.DRAFT}),
+            target=S.REVIEW,
+            who=Who.AUTHOR_OR_EDITOR,
+            mail=Mail(
+                Tell.EDITORS, _("For review: %(title)s"), _("%(who)s submitted “%(title)s” for review.")
+            ),
+        ),
+        Transition(
+            SEND_BACK,
+            _("Send back"),
+            sources=frozenset({S.REVIEW}),
+            target=S.DRAFT,
+            needs_comment=True,
+            mail=Mail(
+                Tell.CREATOR,
+                _("Sent back: %(title)s"),
+                _("%(who)s sent “%(title)s” back to you.\n\nComment:\n%(comment)s"),
+            ),
+        ),
+        Transition(
+            APPROVE,
+            _("Approve"),
+            sources=frozenset({S.REVIEW}),
+            target=S.PUBLISHED,
+            four_eyes=True,
+            takes_time=True,
+            mail=_APPROVED,
+        ),
+        Transition(
+            WITHDRAW,
+            _("Withdraw"),
+            sources=frozenset({S.PUBLISHED}),
+            target=S.WITHDRAWN,
+            needs_comment=True,
+            mail=Mail(
+                Tell.CREATOR,
+                _("Withdrawn: %(title)s"),
+                _("%(who)s withdrew “%(title)s” from the site.\n\nComment:\n%(comment)s"),
+            ),
+        ),
+        Transition(REOPEN, _("Reopen"), sources=frozenset({S.WITHDRAWN}), target=S.DRAFT),
+        Transition(
+            RESCHEDULE,
+            _("Reschedule"),
+            sources=frozenset({S.PUBLISHED}),
+            target=S.PUBLISHED,
+            four_eyes=True,
+            takes_time=True,
+            needs_time=True,
+            only_when_scheduled=True,
+            mail=_APPROVED,
+        ),
+    ]
+}
+
+
 def may_take(user, action: str, article: Article) -> bool:
-    """Whether this user's role may ever take `action` on this article (regardless of its current state)."""
-    if not is_staff_member(user):
+    """Whether this user's role may ever take the transition `action` on this article (regardless of its
+    current state): who the transition declares, and the four-eyes rule where it applies."""
+    transition = TRANSITIONS.get(action)
+    if transition is None or not is_staff_member(user):
         return False
-    if action == "submit":
-        return is_editor(user) or (is_reporter(user) and is_owner(user, article))
-    if not is_editor(user):
-        return False
-    if action in {"approve", "reschedule"} and settings.WORKFLOW_FOUR_EYES and wrote(user, article):
-        return False
-    return action in {"send_back", "approve", "withdraw", "reopen", "reschedule"}
+    if transition.who == Who.AUTHOR_OR_EDITOR:
+        allowed = is_editor(user) or (is_reporter(user) and is_owner(user, article))
+    else:
+        allowed = is_editor(user)
+    if allowed and transition.four_eyes and settings.WORKFLOW_FOUR_EYES:
+        return not wrote(user, article)
+    return allowed
 
 
 def article_visible_or_404(user, pk, queryset=None) -> Article:

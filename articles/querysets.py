@@ -1,11 +1,16 @@
-"""Query methods for articles. `published()` is the one rule for what the public may see."""
+"""Query methods for articles, issues and share links. `published()` is the one rule for what the public may
+see; `READING_ORDER` the one order of an issue's articles; `bylines_prefetch()` the one way bylines are loaded."""
 
 import datetime
 import functools
 
 from django.db import connection, models
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
+
+# Reading order in an issue: by page, then position on the page; articles not placed on a page come last on
+# every database (SQLite sorts NULL first, PostgreSQL last).
+READING_ORDER = (F("page__number").asc(nulls_last=True), "position", "id")
 
 
 def published_q(now=None, prefix: str = "") -> Q:
@@ -57,17 +62,13 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_bylines(self):
         """Pre-load what an article listing shows: placement, section and ordered bylines with their authors."""
-        from .models import Byline
-
-        return self.select_related("issue", "page", "section").prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("order", "id"))
-        )
+        return self.select_related("issue", "page", "section").prefetch_related(bylines_prefetch())
 
     def for_issue(self, issue):
-        return self.filter(issue=issue).order_by("page__number", "position", "id")
+        return self.filter(issue=issue).in_reading_order()
 
-    def in_page_order(self):
-        return self.order_by("page__number", "position", "id")
+    def in_reading_order(self):
+        return self.order_by(*READING_ORDER)
 
     def latest_first(self):
         return self.order_by("-published_at", "-id")
@@ -75,6 +76,29 @@ class ArticleQuerySet(models.QuerySet):
 
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
     pass
+
+
+def bylines_prefetch(lookup: str = "bylines") -> Prefetch:
+    """Bylines in printed order with their authors, for prefetch_related (`lookup` may reach them through a
+    relation: "article__bylines")."""
+    from .models import Byline
+
+    return Prefetch(lookup, queryset=Byline.objects.select_related("author").order_by("order", "id"))
+
+
+class IssueQuerySet(models.QuerySet):
+    def with_public_articles(self, now=None):
+        """Issues with at least one article the public may see; an issue with none is neither listed nor
+        served."""
+        from .models import Article
+
+        return self.filter(Exists(Article.objects.published(now).filter(issue=OuterRef("pk"))))
+
+
+class ShareLinkQuerySet(models.QuerySet):
+    def valid(self, now=None):
+        """Share links that still grant a look: not revoked, not expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now or timezone.now())
 
 
 def next_publication_after(now: datetime.datetime) -> datetime.datetime | None:

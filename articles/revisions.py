@@ -15,14 +15,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from reversion.models import Version
 
-from .models import Article, ArticleEvent, ArticleOrganization, Byline
+from .models import Article, ArticleEvent, ArticleOrganization, Byline, content_fields, content_text_fields
 
-CONTENT_FIELDS = [
-    "kicker", "title", "subtitle", "summary", "dateline", "body", "author_note",
-    "issue", "page", "position", "section", "image", "image_caption", "image_credit",
-]  # fmt: skip
-TEXT_FIELDS = ["kicker", "title", "subtitle", "summary", "dateline", "body", "author_note", "image_caption",
-               "image_credit"]  # fmt: skip
+# The content groups' own columns; their links (many-to-many) are versioned as the relations followed below.
+CONTENT_FIELDS = [name for name in content_fields() if not Article._meta.get_field(name).many_to_many]
+TEXT_FIELDS = content_text_fields()
 
 reversion.register(
     Article,

@@ -1,7 +1,8 @@
 """Share links: read-only, expiring, revocable previews of an article for outside reviewers without an account.
 
 A share link's token is signed (django.core.signing, salted) and stored; it works only while its row says it is
-not revoked and not expired. The previews themselves are rendered by the reader (reader/views/preview.py).
+valid, not revoked and not expired (`ShareLink.objects.valid()`). The previews themselves are rendered by the
+reader (reader/views/preview.py).
 """
 
 import secrets
@@ -33,7 +34,7 @@ def revoke_share_link(link: ShareLink) -> None:
 
 
 def active_share_links(article: Article):
-    return article.share_links.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+    return article.share_links.valid()
 
 
 def resolve_share_token(token: str) -> Article:
@@ -42,11 +43,7 @@ def resolve_share_token(token: str) -> Article:
         signing.Signer(salt=SALT).unsign(token)
     except signing.BadSignature as exc:
         raise Http404 from exc
-    link = (
-        ShareLink.objects.select_related("article")
-        .filter(token=token, revoked_at__isnull=True, expires_at__gt=timezone.now())
-        .first()
-    )
+    link = ShareLink.objects.valid().select_related("article").filter(token=token).first()
     if link is None:
         raise Http404
     return link.article

@@ -1,29 +1,39 @@
 """The editorial workflow: the only code that changes an article's status.
 
-Every transition checks the role first (PermissionDenied), then the transition table (TransitionError), then its
-arguments (ValidationError); locks the row; saves; writes the log row in the same transaction; and sends its
-side effects (mail, cache purge) only once the transaction has committed.
+The transitions are declared in articles/policy.py (`TRANSITIONS`); `take` runs any of them. Each checks the
+role first (PermissionDenied), then the article's state (TransitionError), then its arguments
+(ValidationError); locks the row; saves; writes the log row in the same transaction; and sends its side effects
+(mail, cache purge) only once the transaction has committed.
 
     draft ──submit──▶ review ──approve (now / at a time)──▶ published ──withdraw──▶ withdrawn
       ▲                 │                                                           │
       └───send_back─────┘                      draft ◀──────────reopen─────────────┘
 """
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from . import notifications
 from .models import Article, ArticleLog, ArticleStatus
-from .policy import may_take
+from .policy import (
+    APPROVE,
+    REOPEN,
+    RESCHEDULE,
+    SEND_BACK,
+    SUBMIT,
+    TRANSITIONS,
+    WITHDRAW,
+    Transition,
+    may_take,
+)
 
 __all__ = [
     "TRANSITIONS",
+    "Transition",
     "TransitionError",
     "allowed_transitions",
     "approve",
@@ -34,6 +44,7 @@ __all__ = [
     "reschedule",
     "send_back",
     "submit",
+    "take",
     "withdraw",
 ]
 
@@ -43,32 +54,6 @@ S = ArticleStatus
 class TransitionError(ValidationError):
     """The user's role may take this transition, but not from the article's current state."""
 
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    sources: frozenset
-    target: str
-    needs_comment: bool = False
-
-
-TRANSITIONS = {
-    t.action: t
-    for t in [
-        Transition("submit", gettext_lazy("Submit for review"), frozenset({S.DRAFT}), S.REVIEW),
-        Transition(
-            "send_back", gettext_lazy("Send back"), frozenset({S.REVIEW}), S.DRAFT, needs_comment=True
-        ),
-        Transition("approve", gettext_lazy("Approve"), frozenset({S.REVIEW}), S.PUBLISHED),
-        Transition(
-            "withdraw", gettext_lazy("Withdraw"), frozenset({S.PUBLISHED}), S.WITHDRAWN, needs_comment=True
-        ),
-        Transition("reopen", gettext_lazy("Reopen"), frozenset({S.WITHDRAWN}), S.DRAFT),
-        # Only for a scheduled article (published, time still ahead); checked in _check_state.
-        Transition("reschedule", gettext_lazy("Reschedule"), frozenset({S.PUBLISHED}), S.PUBLISHED),
-    ]
-}
 
 # A scheduled time a little in the past (a form filled in a minute ago) is kept: it means "at once".
 # Further back is an error: backdating would reorder the archive.
@@ -85,7 +70,7 @@ def is_scheduled(article: Article, now: datetime | None = None) -> bool:
 
 def _check_state(article: Article, transition: Transition, now: datetime) -> None:
     state_ok = article.status in transition.sources
-    if transition.action == "reschedule":
+    if transition.only_when_scheduled:
         state_ok = state_ok and is_scheduled(article, now)
     if not state_ok:
         raise TransitionError(
@@ -100,7 +85,7 @@ def allowed_transitions(article: Article, user) -> list[Transition]:
     now = timezone.now()
     result = []
     for transition in TRANSITIONS.values():
-        if not may_take(user, transition.action, article):
+        if not may_take(user, transition.name, article):
             continue
         try:
             _check_state(article, transition, now)
@@ -120,27 +105,35 @@ def _publish_time(publish_at: datetime | None, now: datetime) -> datetime:
     return publish_at  # a moment ago is fine: published() compares with <=, so it is public at once
 
 
-def _run(
-    action: str, article: Article, user, comment: str = "", publish_at: datetime | None = None
+def _check_arguments(transition: Transition, comment: str, publish_at: datetime | None) -> None:
+    if transition.needs_comment and not comment:
+        raise ValidationError({"comment": _("A comment is required.")}, code="comment_required")
+    if transition.needs_time and publish_at is None:
+        raise ValidationError(_("Choose a publication time."), code="publication_time_required")
+
+
+def take(
+    name: str, article: Article, user, *, comment: str = "", publish_at: datetime | None = None
 ) -> Article:
-    transition = TRANSITIONS[action]
-    if not may_take(user, action, article):
+    """Take the transition `name` (articles/policy.py) on `article` as `user`. A comment is kept only where the
+    transition asks for one, a publication time only where it sets one."""
+    if not may_take(user, name, article):  # an undeclared name included
         raise PermissionDenied(_("You may not do this to this article."))
-    comment = (comment or "").strip()
+    transition = TRANSITIONS[name]
+    comment = (comment or "").strip() if transition.needs_comment else ""
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
         now = timezone.now()
         # Re-check the role on the locked row: bylines or ownership may have changed meanwhile.
-        if not may_take(user, action, locked):
+        if not may_take(user, name, locked):
             raise PermissionDenied(_("You may not do this to this article."))
         _check_state(locked, transition, now)
-        if transition.needs_comment and not comment:
-            raise ValidationError({"comment": _("A comment is required.")}, code="comment_required")
+        _check_arguments(transition, comment, publish_at)
         from_status = locked.status
         fields = ["status", "updated_at"]
         locked.status = transition.target
         when = None
-        if action in {"approve", "reschedule"}:
+        if transition.takes_time:
             when = _publish_time(publish_at, now)
             locked.published_at = when
             fields.append("published_at")
@@ -148,43 +141,41 @@ def _run(
         ArticleLog.objects.create(
             article=locked,
             user=user,
-            action=action,
+            action=name,
             from_status=from_status,
             to_status=locked.status,
             comment=comment,
             publish_at=when,
         )
-        transaction.on_commit(lambda: notifications.transition_done(locked, action, user, comment))
+        transaction.on_commit(lambda: notifications.transition_done(locked, name, user, comment))
     # Keep the caller's object current.
     article.status, article.published_at = locked.status, locked.published_at
     return locked
 
 
 def submit(article: Article, user) -> Article:
-    return _run("submit", article, user)
+    return take(SUBMIT, article, user)
 
 
 def send_back(article: Article, user, comment: str) -> Article:
-    return _run("send_back", article, user, comment=comment)
+    return take(SEND_BACK, article, user, comment=comment)
 
 
 def approve(article: Article, user, publish_at: datetime | None = None) -> Article:
     """Publish now, or at `publish_at` (scheduled: public from that moment, decided at query time)."""
-    return _run("approve", article, user, publish_at=publish_at)
+    return take(APPROVE, article, user, publish_at=publish_at)
 
 
 def reschedule(article: Article, user, publish_at: datetime) -> Article:
-    if publish_at is None:
-        raise ValidationError(_("Choose a publication time."), code="publication_time_required")
-    return _run("reschedule", article, user, publish_at=publish_at)
+    return take(RESCHEDULE, article, user, publish_at=publish_at)
 
 
 def withdraw(article: Article, user, comment: str) -> Article:
-    return _run("withdraw", article, user, comment=comment)
+    return take(WITHDRAW, article, user, comment=comment)
 
 
 def reopen(article: Article, user) -> Article:
-    return _run("reopen", article, user)
+    return take(REOPEN, article, user)
 
 
 def release_issue(issue, user, publish_at: datetime | None = None) -> tuple[list[Article], list[tuple]]:
@@ -195,11 +186,9 @@ def release_issue(issue, user, publish_at: datetime | None = None) -> tuple[list
     """
     now = timezone.now()
     when = _publish_time(publish_at, now)
-    candidates = list(
-        Article.objects.filter(issue=issue, status=S.REVIEW).order_by("page__number", "position")
-    )
+    candidates = list(Article.objects.filter(issue=issue, status=S.REVIEW).in_reading_order())
     refused = [
-        (a, _("You wrote it or stand in its byline.")) for a in candidates if not may_take(user, "approve", a)
+        (a, _("You wrote it or stand in its byline.")) for a in candidates if not may_take(user, APPROVE, a)
     ]
     if refused:
         return [], refused

@@ -43,8 +43,7 @@ def choose(articles_cold: int, articles_warm: int, per_list: int, seed: int) -> 
     from django.urls import reverse
     from taggit.models import Tag
 
-    from articles.models import Article
-    from reader.views import issues_with_public_articles
+    from articles.models import Article, Issue
 
     rng = random.Random(seed)
     public_ids = list(Article.objects.published().values_list("pk", flat=True))
@@ -52,7 +51,7 @@ def choose(articles_cold: int, articles_warm: int, per_list: int, seed: int) -> 
         raise SystemExit("No published article in the benchmark database.")
     cold_ids = rng.sample(public_ids, min(articles_cold, len(public_ids)))
     warm_ids = cold_ids[: min(articles_warm, len(cold_ids))]
-    issues = list(issues_with_public_articles().order_by("-date")[:per_list])
+    issues = list(Issue.objects.with_public_articles().order_by("-date")[:per_list])
     tags = list(
         Tag.objects.filter(taggit_taggeditem_items__object_id__in=Article.objects.published().values("pk"))
         .annotate(n=Count("taggit_taggeditem_items"))

@@ -15,7 +15,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.dates import WEEKDAYS_ABBR
 
-from reader.views.common import issues_with_public_articles
+from articles.models import Issue
 from reader.views.issues import month_calendar
 
 from .images import (
@@ -41,7 +41,7 @@ def edition_page(request, number, page):
     first_day = day.replace(day=1)
     last_day = day.replace(day=calendar.monthrange(day.year, day.month)[1])
     month_issues, previous_issue, next_issue = calendar_issues(
-        with_first_public_page(issues_with_public_articles()), day, first_day, last_day
+        with_first_public_page(Issue.objects.with_public_articles()), day, first_day, last_day
     )
     context = {
         "issue": issue,

@@ -4,26 +4,16 @@ import re
 
 from django.conf import settings
 from django.db import models
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from core.slugs import SlugFromName
 from core.uploads import validate_image_upload
 from core.urls_cache import cached_reverse
 
 ALIAS_SEPARATORS = re.compile(r"[\n,，、;；]+")
 
 
-def unique_slug(instance, value: str, max_length: int = 80) -> str:
-    """A unicode slug for `value`, made unique within the instance's model by a numeric suffix."""
-    base = slugify(value, allow_unicode=True)[: max_length - 6] or instance._meta.model_name
-    slug, n = base, 2
-    model = type(instance)
-    while model.objects.filter(slug=slug).exclude(pk=instance.pk).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
-class Organization(models.Model):
+class Organization(SlugFromName, models.Model):
     class Kind(models.TextChoices):
         ASSOCIATION = "association", _("Association or society")
         GOVERNMENT = "government", _("Government department")
@@ -54,6 +44,8 @@ class Organization(models.Model):
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
 
+    slug_source = ("short_name", "name")
+
     class Meta:
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
@@ -61,11 +53,6 @@ class Organization(models.Model):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.short_name or self.name)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return cached_reverse("people:organization", self.slug)
@@ -82,7 +69,7 @@ class Organization(models.Model):
         return sorted(names, key=len, reverse=True)
 
 
-class Author(models.Model):
+class Author(SlugFromName, models.Model):
     class Kind(models.TextChoices):
         STAFF = "staff", _("Staff journalist")
         CORRESPONDENT = "correspondent", _("Correspondent")
@@ -124,11 +111,6 @@ class Author(models.Model):
     def __str__(self):
         # Position, not organization: __str__ must not cost a query in admin lists and autocomplete.
         return f"{self.name}（{self.position}）" if self.position else self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.name)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return cached_reverse("people:author", self.slug)

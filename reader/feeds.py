@@ -6,7 +6,7 @@ with nothing public is a 404, as its page is.
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from articles.models import Article, Byline, Section
+from articles.querysets import bylines_prefetch
 from articles.richtext import article_text, excerpt
 from people.models import Author
 
@@ -28,10 +29,7 @@ def feed_articles():
     return (
         Article.objects.published()
         .select_related("section")
-        .prefetch_related(
-            Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("order", "id")),
-            "tags",
-        )
+        .prefetch_related(bylines_prefetch(), "tags")
         .defer("search_text")
         .order_by("-published_at", "-id")
     )

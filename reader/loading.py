@@ -1,5 +1,5 @@
 """Loading what public pages show with hand-written SQL instead of the ORM, on the hottest paths (the article
-page, search results): one statement each, prepared once per connection on PostgreSQL (newsroom/prepared.py),
+page, search results): one statement each, prepared once per connection on PostgreSQL (core/prepared.py),
 no ORM compilation per request.
 
 The objects made here are model instances with only the columns read loaded and every other field deferred,
@@ -10,6 +10,8 @@ decides visibility: these are the links of articles already allowed on screen.
 
 import functools
 from datetime import date
+from enum import IntEnum
+from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -34,24 +36,58 @@ from people.models import Author, Organization
 ARTICLE_DEFERRED = ("search_text",)
 ARTICLE_RELATIONS = (("issue", Issue, "i"), ("page", IssuePage, "p"), ("section", Section, "s"))
 
-# What the article page shows beyond the article row, loaded by `load_links` in one query; then
-# `article.bylines.all()`, `.tags.all()`, `.organizations.all()` and `.events.all()` cost nothing. A caller that
-# prefetched all four already (in any way) is not asked again.
-LINK_NAMES = ("bylines", "tags", "organizations", "events")
+
+class LinkKind(IntEnum):
+    """What a row of the links statement is; the rows come ordered by kind."""
+
+    BYLINE = 1
+    TAG = 2
+    ORGANIZATION = 3
+    EVENT = 4
+    # Kinds 5 and up are the caller's own rows (`also`): the article page's previous and next articles.
+    BEFORE = 5
+    AFTER = 6
+
+
+# What the article page shows beyond the article row, loaded by `load_links` in one query: each kind of link,
+# the relation it is installed as and its model. Then `article.bylines.all()`, `.tags.all()`,
+# `.organizations.all()` and `.events.all()` cost nothing. A caller that prefetched all four already (in any
+# way) is not asked again.
+LINK_RELATIONS = {
+    LinkKind.BYLINE: ("bylines", Byline),
+    LinkKind.TAG: ("tags", Tag),
+    LinkKind.ORGANIZATION: ("organizations", Organization),
+    LinkKind.EVENT: ("events", Event),
+}
+LINK_NAMES = tuple(name for name, _model in LINK_RELATIONS.values())
+
+
+class LinkRow(NamedTuple):
+    """A row of the links statement, its columns in order."""
+
+    kind: int
+    id: int
+    role: str
+    number: int  # a byline's position, a neighbour's position on the page
+    day: date | str | None  # an event's start (text on SQLite)
+    sort_name: str
+    author_id: int | None
+    name: str  # a neighbour's title
+    slug: str
 
 
 _LINKS_SQL = """
-SELECT 1 AS kind, b.id, b.role, b."order" AS number, CAST(NULL AS DATE) AS day, '' AS sort_name,
+SELECT {byline_kind} AS kind, b.id, b.role, b."order" AS number, CAST(NULL AS DATE) AS day, '' AS sort_name,
        a.id AS author_id, a.name, a.slug
   FROM {byline} b JOIN {author} a ON a.id = b.author_id WHERE b.article_id = %s
 UNION ALL
-SELECT 2, t.id, '', 0, NULL, '', NULL, t.name, t.slug
+SELECT {tag_kind}, t.id, '', 0, NULL, '', NULL, t.name, t.slug
   FROM {tag} t JOIN {tagged} i ON i.tag_id = t.id WHERE i.content_type_id = %s AND i.object_id = %s
 UNION ALL
-SELECT 3, o.id, '', 0, NULL, o.name, NULL, o.name, o.slug
+SELECT {organization_kind}, o.id, '', 0, NULL, o.name, NULL, o.name, o.slug
   FROM {organization} o JOIN {article_organization} l ON l.organization_id = o.id WHERE l.article_id = %s
 UNION ALL
-SELECT 4, e.id, '', 0, e.start_date, e.name, NULL, e.name, e.slug
+SELECT {event_kind}, e.id, '', 0, e.start_date, e.name, NULL, e.name, e.slug
   FROM {event} e JOIN {article_event} l ON l.event_id = e.id WHERE l.article_id = %s
 {also}
 ORDER BY 1, 4, 5, 6, 2
@@ -62,6 +98,10 @@ ORDER BY 1, 4, 5, 6, 2
 def _links_sql(also: str = "") -> str:
     return _LINKS_SQL.format(
         also=f"UNION ALL {also}" if also else "",
+        byline_kind=int(LinkKind.BYLINE),
+        tag_kind=int(LinkKind.TAG),
+        organization_kind=int(LinkKind.ORGANIZATION),
+        event_kind=int(LinkKind.EVENT),
         byline=Byline._meta.db_table,
         author=Author._meta.db_table,
         tag=Tag._meta.db_table,
@@ -183,43 +223,44 @@ def _prefetched(article, name: str, model, objects: list) -> None:
     article._prefetched_objects_cache[name] = queryset
 
 
-def load_links(article, also: tuple[str, list] | None = None) -> list[tuple]:
+def load_links(article, also: tuple[str, list] | None = None) -> list[LinkRow]:
     """Bylines with their authors, tags, organizations and events of `article` in one query, in the order the
     page shows them (bylines by position, organizations by name, events by date then name), installed as
     prefetched. Nothing here decides visibility: these are the links of an article already allowed on screen.
 
     `also`, a statement and its parameters, adds rows of the caller's own to the same round trip (the article
-    page's previous and next articles): rows of this statement's columns (kind, id, role, number, day,
-    sort_name, author_id, name, slug) with a kind of 5 or more, returned as they come, ordered by kind, number
-    and then id.
+    page's previous and next articles): rows of this statement's columns (`LinkRow`) with a kind of
+    `LinkKind.BEFORE` or more, returned as they come, ordered by kind, number and then id.
     """
     if all(name in getattr(article, "_prefetched_objects_cache", {}) for name in LINK_NAMES):
-        return fetch(f"SELECT * FROM ({also[0]}) AS rows ORDER BY 1, 4, 2", also[1]) if also else []
+        if not also:
+            return []
+        return [
+            LinkRow._make(row)
+            for row in fetch(f"SELECT * FROM ({also[0]}) AS rows ORDER BY 1, 4, 2", also[1])
+        ]
     article_type = ContentType.objects.get_for_model(Article).pk
     also_sql, also_params = also or ("", [])
     params = [article.pk, article_type, article.pk, article.pk, article.pk, *also_params]
-    rows = fetch(_links_sql(also_sql), params)
-    found = {1: [], 2: [], 3: [], 4: []}
+    found = {kind: [] for kind in LINK_RELATIONS}
     extra = []
-    for row in rows:
-        kind, pk, role, number, day, _sort_name, author_id, name, slug = row
-        if kind == 1:
-            found[1].append(_byline(pk, article.pk, role, number, author_id, name, slug))
-        elif kind == 2:
-            found[2].append(loaded(Tag, id=pk, name=name, slug=slug))
-        elif kind == 3:
-            found[3].append(loaded(Organization, id=pk, name=name, slug=slug))
-        elif kind == 4:
-            found[4].append(loaded(Event, id=pk, name=name, slug=slug, start_date=_date(day)))
+    for row in map(LinkRow._make, fetch(_links_sql(also_sql), params)):
+        if row.kind in found:
+            found[row.kind].append(_linked(row, article.pk))
         else:
             extra.append(row)
-    for (name, model), objects in zip(
-        [("bylines", Byline), ("tags", Tag), ("organizations", Organization), ("events", Event)],
-        found.values(),
-        strict=True,
-    ):
-        _prefetched(article, name, model, objects)
+    for kind, (name, model) in LINK_RELATIONS.items():
+        _prefetched(article, name, model, found[kind])
     return extra
+
+
+def _linked(row: LinkRow, article_id):
+    """The object a row of the links statement stands for, with the fields the page reads loaded."""
+    if row.kind == LinkKind.BYLINE:
+        return _byline(row.id, article_id, row.role, row.number, row.author_id, row.name, row.slug)
+    model = LINK_RELATIONS[row.kind][1]
+    more = {"start_date": _date(row.day)} if row.kind == LinkKind.EVENT else {}
+    return loaded(model, id=row.id, name=row.name, slug=row.slug, **more)
 
 
 def _date(value):

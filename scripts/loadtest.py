@@ -413,10 +413,9 @@ def latency_table(results: list[Result]) -> list[str]:
 
 PATHS_SCRIPT = """
 import json
-from articles.models import Article
-from reader.views.common import issues_with_public_articles
+from articles.models import Article, Issue
 articles = [a.get_absolute_url() for a in Article.objects.published().order_by("-published_at")[:400]]
-issues = [i.get_absolute_url() for i in issues_with_public_articles().order_by("-date")[:60]]
+issues = [i.get_absolute_url() for i in Issue.objects.with_public_articles().order_by("-date")[:60]]
 titles = list(Article.objects.published().values_list("title", flat=True)[:200])
 print(json.dumps({"articles": articles, "issues": issues, "titles": titles}))
 """

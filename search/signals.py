@@ -8,13 +8,13 @@ from what is in the database, whichever order the rows arrive in.
 from django.db.models.signals import post_delete, post_init, post_save
 from django.dispatch import receiver
 
-from articles.models import Article, Byline
+from articles.models import Article, Byline, searched_fields
 from people.models import Author
 
 from .text import refresh_article, refresh_articles
 
 # Saving only other fields (a workflow transition's update_fields) leaves the text as it was.
-SEARCHED_FIELDS = {"title", "kicker", "subtitle", "summary", "body", "author_note", "image_caption"}
+SEARCHED_FIELDS = frozenset(searched_fields())
 
 
 @receiver(post_save, sender=Article, dispatch_uid="search.engine.article_saved")

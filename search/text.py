@@ -1,8 +1,9 @@
 """The search text: what `Article.search_text` holds, and keeping it current.
 
-`Article.search_text` holds three parts separated by " | ": the title (weight A); kicker, subtitle, summary and
-byline names (B); body, author note and image caption (D). Each part is a stream of tokens made only of letters
-and digits, so "|" never occurs inside a part:
+`Article.search_text` holds three parts separated by " | ", weighted A, B and D. Each searched field of the
+article goes to the part its content group declares (articles/models.py: the title in A; kicker, subtitle and
+summary in B, with the byline names; body, author note and image caption in D). Each part is a stream of tokens
+made only of letters and digits, so "|" never occurs inside a part:
 
 - character bigrams of every CJK run, in order, each run closed by its last character alone
   ("大熊猫保护" → 大熊 熊猫 猫保 保护 护). Any substring of two or more characters is then a phrase of adjacent
@@ -16,18 +17,22 @@ search/signals.py keeps it current on every save; search/engine.py queries it.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
 
 import jieba
-from django.db import models
 
-from articles.richtext import html_to_text
+from articles.richtext import SanitizedHTMLField, html_to_text
 
 jieba.setLogLevel(60)
 
 PART_SEPARATOR = " | "
+# The parts by weight, in the order the search index reads them (articles/migrations/0002_search_index.py).
+PARTS = ("A", "B", "D")
+# The byline names join this part, after its fields.
+NAMES_PART = "B"
 
 # Han (with extensions and compatibility ideographs), kana and hangul: scripts written without spaces.
 _CJK = (
@@ -72,34 +77,40 @@ def segment(text: str) -> str:
     return " ".join(ngrams + words)
 
 
-def build_search_text(
-    *,
-    title: str = "",
-    kicker: str = "",
-    subtitle: str = "",
-    summary: str = "",
-    body: str = "",
-    author_note: str = "",
-    image_caption: str = "",
-    names: Iterable[str] = (),
-) -> str:
-    """The value of `Article.search_text` for these texts (`body` is HTML)."""
-    part_a = segment(title)
-    part_b = segment(" \n ".join([kicker, subtitle, summary, *names]))
-    part_d = segment(" \n ".join([html_to_text(body), author_note, image_caption]))
-    return PART_SEPARATOR.join([part_a, part_b, part_d])
+@functools.cache
+def _searched() -> tuple[tuple[str, str, bool], ...]:
+    """(field, part, holds HTML) of each searched article field, in the order its part joins them."""
+    from articles.models import Article, searched_fields
+
+    return tuple(
+        (name, part, isinstance(Article._meta.get_field(name), SanitizedHTMLField))
+        for name, part in searched_fields().items()
+    )
+
+
+def build_search_text(*, names: Iterable[str] = (), **texts: str) -> str:
+    """The value of `Article.search_text` for these texts, passed by field name (HTML fields as HTML), and these
+    byline names. A searched field not passed counts as empty."""
+    searched = _searched()
+    unknown = set(texts) - {name for name, _part, _html in searched}
+    if unknown:
+        raise TypeError(f"build_search_text() got unexpected keyword arguments: {', '.join(sorted(unknown))}")
+    parts = []
+    for part in PARTS:
+        pieces = [
+            html_to_text(texts.get(name, "")) if html else texts.get(name, "")
+            for name, field_part, html in searched
+            if field_part == part
+        ]
+        if part == NAMES_PART:
+            pieces += names
+        parts.append(segment(" \n ".join(pieces)))
+    return PART_SEPARATOR.join(parts)
 
 
 def search_text_for(article, names: Iterable[str]) -> str:
     return build_search_text(
-        title=article.title,
-        kicker=article.kicker,
-        subtitle=article.subtitle,
-        summary=article.summary,
-        body=article.body,
-        author_note=article.author_note,
-        image_caption=article.image_caption,
-        names=names,
+        names=names, **{name: getattr(article, name) for name, _part, _html in _searched()}
     )
 
 
@@ -127,7 +138,8 @@ def refresh_article(article, *, force_write: bool = False) -> bool:
 
 def refresh_articles(queryset, batch_size: int = 200) -> int:
     """Recompute `search_text` for many articles in batches; returns how many changed."""
-    from articles.models import Article, Byline
+    from articles.models import Article
+    from articles.querysets import bylines_prefetch
 
     ids = list(queryset.order_by().values_list("pk", flat=True).distinct())
     changed = 0
@@ -135,11 +147,7 @@ def refresh_articles(queryset, batch_size: int = 200) -> int:
         batch = (
             Article.objects.filter(pk__in=ids[start : start + batch_size])
             .order_by("pk")
-            .prefetch_related(
-                models.Prefetch(
-                    "bylines", queryset=Byline.objects.select_related("author").order_by("order", "id")
-                )
-            )
+            .prefetch_related(bylines_prefetch())
         )
         stale = []
         for article in batch:

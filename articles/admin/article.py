@@ -17,13 +17,13 @@ from reversion.admin import VersionAdmin
 
 from articles import policy, workflow
 from articles.editor import RichTextWidget
-from articles.models import Article, ArticleStatus, Byline, ShareLink, StaleEdit
+from articles.models import CONTENT_GROUPS, Article, ArticleStatus, Byline, ShareLink, StaleEdit
 from articles.policy import is_editor
 from articles.richtext import SanitizedHTMLField
 from articles.sharing import active_share_links, make_share_link, revoke_share_link
 
 from .filters import StatusFilter
-from .forms import ArticleAdminForm, TransitionForm
+from .forms import ArticleAdminForm, TransitionForm, form_fields
 from .revisions import RevisionViewsMixin
 
 
@@ -48,7 +48,7 @@ class BylineInline(admin.TabularInline):
         return obj is None or policy.can_view(request.user, obj)
 
 
-PLACEMENT_FIELDS = ["issue", "page", "position"]
+PLACEMENT_FIELDS = list(Article.PLACEMENT.editors_only)
 
 
 @admin.register(Article)
@@ -76,10 +76,7 @@ class ArticleAdmin(RevisionViewsMixin, VersionAdmin):
     # The admin's own TextField widget would win over the model field's: ask for the rich-text editor here.
     formfield_overrides = {SanitizedHTMLField: {"widget": RichTextWidget}}
     fieldsets = [
-        (None, {"fields": ["kicker", "title", "subtitle", "summary", "dateline", "body", "author_note"]}),
-        (gettext_lazy("Placement"), {"fields": ["section", "issue", "page", "position"]}),
-        (gettext_lazy("Image"), {"fields": ["image", "image_caption", "image_credit"]}),
-        (gettext_lazy("Links"), {"fields": ["tags", "new_tags", "mentioned_organizations", "covered_events"]}),
+        *[(group.label, {"fields": form_fields(group.fields)}) for group in CONTENT_GROUPS],
         (
             gettext_lazy("Status"),
             {"fields": ["state", "published_at", "version", "created_by", "created_at", "updated_by", "updated_at",
@@ -231,18 +228,14 @@ class ArticleAdmin(RevisionViewsMixin, VersionAdmin):
                 for message in errors:
                     self.message_user(request, message, messages.ERROR)
             return self._back(article)
-        comment = form.cleaned_data["comment"]
-        publish_at = form.cleaned_data["publish_at"]
-        functions = {
-            "submit": lambda: workflow.submit(article, request.user),
-            "send_back": lambda: workflow.send_back(article, request.user, comment),
-            "approve": lambda: workflow.approve(article, request.user, publish_at=publish_at),
-            "withdraw": lambda: workflow.withdraw(article, request.user, comment),
-            "reopen": lambda: workflow.reopen(article, request.user),
-            "reschedule": lambda: workflow.reschedule(article, request.user, publish_at),
-        }
         try:
-            functions[action]()
+            workflow.take(
+                action,
+                article,
+                request.user,
+                comment=form.cleaned_data["comment"],
+                publish_at=form.cleaned_data["publish_at"],
+            )
         except ValidationError as exc:
             for message in exc.messages:
                 self.message_user(request, message, messages.ERROR)
@@ -251,7 +244,7 @@ class ArticleAdmin(RevisionViewsMixin, VersionAdmin):
         self.message_user(
             request, _("“%(title)s”: %(action)s — done.") % {"title": article.title, "action": label}
         )
-        if action == "submit" and not is_editor(request.user):
+        if not policy.can_edit(request.user, article):  # a reporter's article gone to review
             return HttpResponseRedirect(reverse("admin:articles_article_changelist"))
         return self._back(article)
 
@@ -290,11 +283,12 @@ class ArticleAdmin(RevisionViewsMixin, VersionAdmin):
         return {
             "transitions": [
                 {
-                    "action": t.action,
+                    "action": t.name,
                     "label": t.label,
                     "needs_comment": t.needs_comment,
-                    "takes_time": t.action in {"approve", "reschedule"},
-                    "url": reverse("admin:articles_article_transition", args=[article.pk, t.action]),
+                    "takes_time": t.takes_time,
+                    "needs_time": t.needs_time,
+                    "url": reverse("admin:articles_article_transition", args=[article.pk, t.name]),
                 }
                 for t in transitions
             ],

@@ -4,7 +4,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from articles.models import Article, ArticleLog, ArticleStatus
-from articles.policy import is_editor
+from articles.policy import SEND_BACK, SUBMIT, is_editor
 
 LIMIT = 10
 
@@ -13,14 +13,14 @@ def desk_for(user) -> dict:
     now = timezone.now()
     base = Article.objects.select_related("created_by", "issue", "section")
     mine = base.filter(created_by=user)
-    last_send_back = ArticleLog.objects.filter(article=OuterRef("pk"), action="send_back").order_by(
+    last_send_back = ArticleLog.objects.filter(article=OuterRef("pk"), action=SEND_BACK).order_by(
         "-at", "-id"
     )
     last_action = ArticleLog.objects.filter(article=OuterRef("pk")).order_by("-at", "-id")
     returned = (
         mine.filter(status=ArticleStatus.DRAFT)
         .annotate(last_action=Subquery(last_action.values("action")[:1]))
-        .filter(last_action="send_back")
+        .filter(last_action=SEND_BACK)
         .annotate(
             back_comment=Subquery(last_send_back.values("comment")[:1]),
             back_at=Subquery(last_send_back.values("at")[:1]),
@@ -34,9 +34,7 @@ def desk_for(user) -> dict:
         "is_editor": is_editor(user),
     }
     if desk["is_editor"]:
-        submitted_at = ArticleLog.objects.filter(article=OuterRef("pk"), action="submit").order_by(
-            "-at", "-id"
-        )
+        submitted_at = ArticleLog.objects.filter(article=OuterRef("pk"), action=SUBMIT).order_by("-at", "-id")
         desk.update(
             awaiting_review=list(
                 base.filter(status=ArticleStatus.REVIEW)

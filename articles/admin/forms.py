@@ -11,20 +11,23 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 from taggit.utils import parse_tags
 
-from articles.models import Article, Event, StaleEdit
+from articles.models import Article, Event, StaleEdit, content_fields, content_text_fields
 from people.models import Organization
 
-KEPT_FIELDS = [
-    "kicker",
-    "title",
-    "subtitle",
-    "summary",
-    "dateline",
-    "body",
-    "author_note",
-    "image_caption",
-    "image_credit",
-]
+# The text a refused stale save keeps for its author to merge.
+KEPT_FIELDS = content_text_fields()
+# The form fields that edit a link field of the model: tags are chosen or typed new; organizations and events
+# link through PROTECT models the admin will not render, so form fields stand in for them (see _save_m2m).
+LINK_FORM_FIELDS = {
+    "tags": ["tags", "new_tags"],
+    "organizations": ["mentioned_organizations"],
+    "events": ["covered_events"],
+}
+
+
+def form_fields(model_fields) -> list[str]:
+    """The form fields that edit these content fields of the model, in order."""
+    return [name for field in model_fields for name in LINK_FORM_FIELDS.get(field, [field])]
 
 
 def _autocomplete(field_name: str):
@@ -43,8 +46,7 @@ class ArticleAdminForm(forms.ModelForm):
         max_length=500,
         help_text=_("Tags that do not exist yet, separated by commas."),
     )
-    # Organizations and events link through PROTECT models, which the admin will not render as plain
-    # many-to-many fields; these form fields stand in for them and are saved in _save_m2m.
+    # Stand-ins for organizations and events (LINK_FORM_FIELDS), saved in _save_m2m.
     mentioned_organizations = forms.ModelMultipleChoiceField(
         label=_("organizations"),
         queryset=Organization.objects.all(),
@@ -59,23 +61,8 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = [
-            "kicker",
-            "title",
-            "subtitle",
-            "summary",
-            "dateline",
-            "body",
-            "author_note",
-            "section",
-            "issue",
-            "page",
-            "position",
-            "image",
-            "image_caption",
-            "image_credit",
-            "tags",
-        ]
+        # The model's content fields the form edits as they are (the links with stand-ins are saved by hand).
+        fields = [name for name in content_fields() if name in LINK_FORM_FIELDS.get(name, [name])]
 
     request_user = None  # set per request by ArticleAdmin.get_form
 

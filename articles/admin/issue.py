@@ -76,7 +76,7 @@ class IssueAdmin(admin.ModelAdmin):
         in_review = list(
             Article.objects.filter(issue=issue, status=ArticleStatus.REVIEW)
             .select_related("page")
-            .order_by("page__number", "position")
+            .in_reading_order()
         )
         form = ReleaseIssueForm(request.POST or None)
         if request.method == "POST" and form.is_valid():

@@ -14,7 +14,7 @@ from articles.models import Article, ArticleEvent, ArticleOrganization, Byline
 from articles.querysets import published_sql, sql_datetime
 from core.fragments import shared_fragments
 from core.prepared import fetch
-from reader.loading import converted, from_row, load_article, load_links
+from reader.loading import LinkKind, LinkRow, converted, from_row, load_article, load_links
 
 RELATED_COUNT = 5
 # Related articles are chosen among the newest articles of each shared tag, organization and event.
@@ -55,7 +55,7 @@ def related_articles(article, limit: int = RELATED_COUNT) -> list:
     organizations and events; a candidate's score is the number of those lists it is in, the links it shares
     among recent articles (scoring every article that shares a popular tag costs seconds at 100,000 articles).
     Each link's list is what every article page with that link repeats, so it is a shared fragment
-    (articles/cache.py): as fresh as whole pages, computed for all the links missing in one query.
+    (core/fragments.py): as fresh as whole pages, computed for all the links missing in one query.
     """
     links = [("tag", tag.pk) for tag in article.tags.all()]
     links += [("organization", organization.pk) for organization in article.organizations.all()]
@@ -112,17 +112,13 @@ def _link_lists(links: dict) -> dict:
     return found
 
 
-# The kinds of the previous and next articles' rows in the article page's links statement (load_links).
-BEFORE, AFTER = 5, 6
-
-
 def neighbour_rows(article) -> tuple[str, list]:
     """The statement of the published articles around `article` where a reader meets them, as rows of the links
-    statement (loading.load_links): kind, id, '', position, NULL, '', NULL, title, ''.
+    statement (loading.load_links, `LinkRow`): kind, id, '', position (number), NULL, '', NULL, title (name), ''.
 
-    On the same printed page (版) by position (all of the page's handful, kind BEFORE: `neighbours` picks); for
-    an issue article not placed on a page, among the issue's other unplaced articles; for web-only news, among
-    web-only news by publication time (the one before as kind BEFORE, the one after as AFTER).
+    On the same printed page (版) by position (all of the page's handful, as `LinkKind.BEFORE`: `neighbours`
+    picks); for an issue article not placed on a page, among the issue's other unplaced articles; for web-only
+    news, among web-only news by publication time (the one before as BEFORE, the one after as AFTER).
     """
     visible, params = published_sql("a")
     table = Article._meta.db_table
@@ -132,14 +128,15 @@ def neighbour_rows(article) -> tuple[str, list]:
             place, value = "a.page_id = %s", article.page_id
         else:
             place, value = "a.issue_id = %s AND a.page_id IS NULL", article.issue_id
-        return f"SELECT {BEFORE}, {columns} FROM {table} a WHERE {visible} AND {place}", [*params, value]
+        sql = f"SELECT {LinkKind.BEFORE:d}, {columns} FROM {table} a WHERE {visible} AND {place}"
+        return sql, [*params, value]
     at = sql_datetime(article.published_at or timezone.now())
     web_only = f"FROM {table} a WHERE {visible} AND a.issue_id IS NULL AND a.id <> %s AND "
     sql = (
-        f"SELECT * FROM (SELECT {BEFORE}, {columns} {web_only}"
+        f"SELECT * FROM (SELECT {LinkKind.BEFORE:d}, {columns} {web_only}"
         "(a.published_at < %s OR (a.published_at = %s AND a.id < %s))"
         " ORDER BY a.published_at DESC, a.id DESC LIMIT 1) AS previous UNION ALL "
-        f"SELECT * FROM (SELECT {AFTER}, {columns} {web_only}"
+        f"SELECT * FROM (SELECT {LinkKind.AFTER:d}, {columns} {web_only}"
         "(a.published_at > %s OR (a.published_at = %s AND a.id > %s))"
         " ORDER BY a.published_at, a.id LIMIT 1) AS following"
     )
@@ -147,18 +144,18 @@ def neighbour_rows(article) -> tuple[str, list]:
     return sql, [*side, at, at, article.pk, *side, at, at, article.pk]
 
 
-def neighbours(article, rows: list[tuple]):
+def neighbours(article, rows: list[LinkRow]):
     """The previous and next articles (objects with id, title and position) among `neighbour_rows`' rows."""
     if article.page_id or article.issue_id:
         key = (article.position, article.pk)  # the page's articles, in reading order (position, then id)
-        before = [row for row in rows if (row[3], row[1]) < key]
-        after = [row for row in rows if (row[3], row[1]) > key]
+        before = [row for row in rows if (row.number, row.id) < key]
+        after = [row for row in rows if (row.number, row.id) > key]
         before, after = before[-1:], after[:1]
     else:
-        before = [row for row in rows if row[0] == BEFORE]
-        after = [row for row in rows if row[0] == AFTER]
+        before = [row for row in rows if row.kind == LinkKind.BEFORE]
+        after = [row for row in rows if row.kind == LinkKind.AFTER]
     previous, following = (
-        from_row(Article, ("id", "title", "position"), (row[1], row[7], row[3])) if row else None
+        from_row(Article, ("id", "title", "position"), (row.id, row.name, row.number)) if row else None
         for row in (before[0] if before else None, after[0] if after else None)
     )
     return previous, following

@@ -1,15 +1,14 @@
-"""What every reader's page shares: the public querysets and pagination.
+"""What every reader's page shares: the public articles and pagination.
 
-Every public page starts from `Article.objects.published()`; the helpers here are the only way the views reach
-articles, issues and entities, so the visibility rule is applied once and the same way everywhere.
+Every public page starts from `Article.objects.published()` (issues: `Issue.objects.with_public_articles()`), so
+the visibility rule is applied once and the same way everywhere.
 """
 
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils.functional import cached_property
 
-from articles.models import Article, Issue
+from articles.models import Article
 from core.fragments import shared_fragment
 
 PER_PAGE = 20
@@ -21,13 +20,8 @@ def public_articles():
     return Article.objects.published().with_bylines().defer("search_text")
 
 
-def issues_with_public_articles():
-    """Issues with at least one article the public may see; an issue with none is neither listed nor served."""
-    return Issue.objects.filter(Exists(Article.objects.published().filter(issue=OuterRef("pk"))))
-
-
 class SharedCountPaginator(Paginator):
-    """A paginator whose count is a shared fragment (articles/cache.py) named `count_as`: every page of a
+    """A paginator whose count is a shared fragment (core/fragments.py) named `count_as`: every page of a
     listing shows the same total, and counting a popular tag's 30,000 public articles costs 70–100 ms at
     100,000 articles. As fresh as a cached page: any change to public content, or the next scheduled
     publication, and it is counted again."""

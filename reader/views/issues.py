@@ -1,6 +1,6 @@
 """Today's paper, the back-issue archive and one issue, page by page (版).
 
-One page of an issue (/issues/<number>/<page>/, the digital edition) is views/edition.py.
+One page of an issue (/issues/<number>/<page>/, the digital edition) is edition/views.py.
 """
 
 import calendar
@@ -8,23 +8,20 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dates import WEEKDAYS_ABBR
 
-from articles.models import Article
+from articles.models import Article, Issue
 from articles.querysets import published_q
 
-from .common import issues_with_public_articles, public_articles
+from .common import public_articles
 
 # How many web-only articles the front page lists beside the paper.
 LATEST_COUNT = 8
 MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
-# Reading order in an issue: by page, then position; articles not placed on a page come last on every database
-# (SQLite sorts NULL first, PostgreSQL last).
-PAGE_ORDER = (F("page__number").asc(nulls_last=True), "position", "id")
 
 
 def issue_contents(issue):
@@ -33,7 +30,7 @@ def issue_contents(issue):
     Pages come from the articles' own `select_related("page")`, so a page with nothing public on it is not
     shown, and the whole issue costs two queries (articles, bylines) however many pages and articles it has.
     """
-    articles = list(public_articles().filter(issue=issue).order_by(*PAGE_ORDER))
+    articles = list(public_articles().filter(issue=issue).in_reading_order())
     pages, unplaced = {}, []
     for article in articles:
         if article.page_id and article.page.issue_id == issue.pk:
@@ -58,17 +55,17 @@ def pick_lead(articles):
 
 def previous_issue(issue):
     """The public issue just before `issue`, or None."""
-    return issues_with_public_articles().filter(date__lt=issue.date).order_by("-date").first()
+    return Issue.objects.with_public_articles().filter(date__lt=issue.date).order_by("-date").first()
 
 
 def next_issue(issue):
     """The public issue just after `issue`, or None."""
-    return issues_with_public_articles().filter(date__gt=issue.date).order_by("date").first()
+    return Issue.objects.with_public_articles().filter(date__gt=issue.date).order_by("date").first()
 
 
 def home(request):
     """The latest issue that has a published article, its lead story, and the latest web-only news."""
-    issue = issues_with_public_articles().order_by("-date").first()
+    issue = Issue.objects.with_public_articles().order_by("-date").first()
     context = {"issue": None, "lead": None, "pages": [], "unplaced": [], "previous_issue": None}
     if issue:
         context.update(issue_contents(issue))
@@ -84,7 +81,7 @@ def home(request):
 
 def issue_detail(request, number):
     """One issue, page by page, with the previous and next public issues."""
-    issue = get_object_or_404(issues_with_public_articles(), number=number)
+    issue = get_object_or_404(Issue.objects.with_public_articles(), number=number)
     context = issue_contents(issue)
     context["previous_issue"], context["next_issue"] = previous_issue(issue), next_issue(issue)
     return render(request, "articles/issue_detail.html", context)
@@ -92,7 +89,7 @@ def issue_detail(request, number):
 
 def issue_by_date(request, day):
     """/issues/2026-03-12/ → the issue published that day; a day with no public issue is a 404."""
-    issue = get_object_or_404(issues_with_public_articles(), date=day)
+    issue = get_object_or_404(Issue.objects.with_public_articles(), date=day)
     return redirect(issue)
 
 
@@ -141,7 +138,7 @@ def issue_archive(request):
     since nothing links to it). `?date=YYYY-MM-DD` jumps to the issue of that day, or, when there was none, shows
     that day's month with the nearest issues before and after it.
     """
-    public = issues_with_public_articles()
+    public = Issue.objects.with_public_articles()
     months = list(
         public.annotate(month=TruncMonth("date"))
         .values("month")
@@ -181,7 +178,7 @@ def issue_archive(request):
                 lead_title=Subquery(
                     Article.objects.published()
                     .filter(issue=OuterRef("pk"))
-                    .order_by(*PAGE_ORDER)
+                    .in_reading_order()
                     .values("title")[:1]
                 ),
             )

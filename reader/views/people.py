@@ -4,12 +4,12 @@ An author is public once a published article carries their byline; an organizati
 mentions it or it organized an event that published articles cover. Anything else is a 404.
 """
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from articles.models import Article, Byline, Event
-from articles.querysets import published_q
+from articles.querysets import bylines_prefetch, published_q
 from people.models import Author, Organization
 
 from .common import paginate, public_articles
@@ -69,11 +69,7 @@ def author_detail(request, slug):
     page = paginate(
         request,
         bylines.select_related("article__issue", "article__page", "article__section")
-        .prefetch_related(
-            Prefetch(
-                "article__bylines", queryset=Byline.objects.select_related("author").order_by("order", "id")
-            )
-        )
+        .prefetch_related(bylines_prefetch("article__bylines"))
         .order_by(ROLE_ORDER, "-article__published_at", "-article_id"),
     )
     return render(
