@@ -126,3 +126,13 @@ def paper(db):
         "other": other,
         "editor": editor(),
     }
+
+
+@pytest.fixture
+def no_page_cache(settings):
+    """Pages render from the database as it is now (the page cache off) and the cache is empty before and after,
+    so nothing one test rendered or kept is seen by another. For suites that look at what views render."""
+    settings.PAGE_CACHE = False
+    caches["default"].clear()
+    yield
+    caches["default"].clear()
