@@ -120,8 +120,13 @@ def holds_byline(user, article: Article) -> bool:
 
 
 def wrote(user, article: Article) -> bool:
-    """The four-eyes rule's notion of authorship: created it, or stands in its byline."""
-    return is_owner(user, article) or holds_byline(user, article)
+    """The four-eyes rule's notion of authorship: stands in its byline, or created it, unless that creator only
+    imported it from a print page (`Article.imported_by`): an imported article's text was written by its
+    bylines, and the editor who imported the page may approve it."""
+    imported_by_creator = (
+        article.imported_by_id is not None and article.imported_by_id == article.created_by_id
+    )
+    return (is_owner(user, article) and not imported_by_creator) or holds_byline(user, article)
 
 
 def can_view(user, article: Article) -> bool:

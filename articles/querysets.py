@@ -94,6 +94,19 @@ class IssueQuerySet(models.QuerySet):
 
         return self.filter(Exists(Article.objects.published(now).filter(issue=OuterRef("pk"))))
 
+    def todays_paper(self, now=None):
+        """Today's paper (今日报纸): the newest released issue whose release time has come and that has a public
+        article; while there is none, the newest never-released issue with a public article (an issue released
+        for a time still ahead waits for it). One query."""
+        now = now or timezone.now()
+        due = models.Case(models.When(released_at__lte=now, then=1), default=0)
+        return (
+            self.with_public_articles(now)
+            .filter(Q(released_at__isnull=True) | Q(released_at__lte=now))
+            .order_by(due.desc(), "-date")
+            .first()
+        )
+
 
 class ShareLinkQuerySet(models.QuerySet):
     def valid(self, now=None):
@@ -102,13 +115,14 @@ class ShareLinkQuerySet(models.QuerySet):
 
 
 def next_publication_after(now: datetime.datetime) -> datetime.datetime | None:
-    """When the next scheduled article goes public (status published, published_at in the future); cached
-    public pages expire then (registered with core/pagecache.py by ArticlesConfig.ready)."""
-    from .models import Article
+    """When the next scheduled article goes public (status published, published_at in the future), or the next
+    issue released for a later time becomes today's paper, whichever comes first; cached public pages expire
+    then (registered with core/pagecache.py by ArticlesConfig.ready). One query: both are few."""
+    from .models import Article, Issue
 
-    return (
-        Article.objects.scheduled(now).order_by("published_at").values_list("published_at", flat=True).first()
-    )
+    articles = Article.objects.scheduled(now).order_by().values_list("published_at", flat=True)
+    releases = Issue.objects.filter(released_at__gt=now).order_by().values_list("released_at", flat=True)
+    return articles.union(releases, all=True).order_by("published_at").first()
 
 
 # A scheduled article whose time passed this long ago by the database's clock must be public by ours.

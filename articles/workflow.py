@@ -1,4 +1,4 @@
-"""The editorial workflow: the only code that changes an article's status.
+"""The editorial workflow: the only code that changes an article's status, or marks an issue released.
 
 The transitions are declared in articles/policy.py (`TRANSITIONS`); `take` runs any of them. Each checks the
 role first (PermissionDenied), then the article's state (TransitionError), then its arguments
@@ -10,6 +10,7 @@ role first (PermissionDenied), then the article's state (TransitionError), then 
       └───send_back─────┘                      draft ◀──────────reopen─────────────┘
 """
 
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import notifications
-from .models import Article, ArticleLog, ArticleStatus
+from .models import Article, ArticleLog, ArticleStatus, Issue
 from .policy import (
     APPROVE,
     REOPEN,
@@ -28,18 +29,24 @@ from .policy import (
     TRANSITIONS,
     WITHDRAW,
     Transition,
+    is_editor,
+    is_staff_member,
     may_take,
 )
 
 __all__ = [
     "TRANSITIONS",
+    "ReleasePlan",
+    "ReleaseResult",
     "Transition",
     "TransitionError",
     "allowed_transitions",
     "approve",
     "is_scheduled",
     "may_take",
+    "release",
     "release_issue",
+    "release_plan",
     "reopen",
     "reschedule",
     "send_back",
@@ -178,22 +185,129 @@ def reopen(article: Article, user) -> Article:
     return take(REOPEN, article, user)
 
 
-def release_issue(issue, user, publish_at: datetime | None = None) -> tuple[list[Article], list[tuple]]:
-    """Approve every article of `issue` that is in review, at one time, so the print issue goes live as one.
+# ----- releasing a whole issue (整期签发) ------------------------------------------------------------------
 
-    All or nothing: if any article may not be approved by this user (four-eyes rule), nothing is approved and
-    the refusals are returned. Returns (approved, refused) where refused holds (article, reason).
+# Ready for release: in review (approved by the release) or already published (public, or scheduled).
+READY = frozenset({S.REVIEW, S.PUBLISHED})
+
+
+@dataclass(frozen=True)
+class PlacedArticle:
+    """One article placed in an issue, as the release shows it: its state (scheduled apart) and readiness."""
+
+    article: Article
+    state: str
+    ready: bool
+
+
+@dataclass
+class ReleasePlan:
+    """Every article placed in an issue, in reading order (articles/querysets.py READING_ORDER), with its
+    state."""
+
+    issue: Issue
+    placed: list[PlacedArticle]
+
+    @property
+    def unready(self) -> list[Article]:
+        return [p.article for p in self.placed if not p.ready]
+
+    @property
+    def in_review(self) -> list[Article]:
+        return [p.article for p in self.placed if p.article.status == S.REVIEW]
+
+    def pages(self) -> list[tuple]:
+        """[(page or None, [PlacedArticle, ...]), ...] by page (版), articles on no page last."""
+        groups: dict = {}
+        for item in self.placed:
+            groups.setdefault(item.article.page_id, (item.article.page, []))[1].append(item)
+        return list(groups.values())
+
+
+@dataclass
+class ReleaseResult:
+    """What a release did: the articles approved and when the issue is released; or, refused, why.
+    `four_eyes`: refused because this editor wrote an article in review (another editor must release)."""
+
+    approved: list[Article] = field(default_factory=list)
+    refused: list[tuple[Article, str]] = field(default_factory=list)
+    released_at: datetime | None = None
+    four_eyes: bool = False
+
+
+def _state(article: Article, now: datetime) -> str:
+    return _("Scheduled") if is_scheduled(article, now) else article.get_status_display()
+
+
+def release_plan(issue: Issue, now: datetime | None = None, *, lock: bool = False) -> ReleasePlan:
+    """Every article placed in `issue`, by page in reading order, with its state and whether it is ready."""
+    now = now or timezone.now()
+    articles = Article.objects.filter(issue=issue).select_related("page").in_reading_order()
+    if lock:
+        articles = articles.select_for_update(of=("self",))
+    placed = [PlacedArticle(a, _state(a, now), a.status in READY) for a in articles]
+    return ReleasePlan(issue, placed)
+
+
+def _unready_refusals(plan: ReleasePlan, leave_out: set[int]) -> list[tuple[Article, str]]:
+    """Nothing, when the articles not ready are exactly those the editor confirmed to leave out; else each
+    article not ready and not confirmed, and each confirmed one whose state changed meanwhile."""
+    unready = {a.pk: a for a in plan.unready}
+    if set(unready) == leave_out:
+        return []
+    refused = [
+        (a, _("Not ready to be released (%(state)s).") % {"state": _state(a, timezone.now())})
+        for pk, a in unready.items()
+        if pk not in leave_out
+    ]
+    changed = Article.objects.filter(pk__in=leave_out - set(unready)).in_reading_order()
+    refused += [(a, _("Changed since you chose to leave it out: check the issue again.")) for a in changed]
+    return refused
+
+
+def release(issue: Issue, user, publish_at: datetime | None = None, *, leave_out=None) -> ReleaseResult:
+    """Release the whole issue: approve every article in review at one time (now, or `publish_at`) and mark the
+    issue released then (`Issue.released_at`), so today's paper is this issue from that moment.
+
+    Refused, with nothing changed, while an article placed in the issue is not ready (a draft, or withdrawn),
+    unless `leave_out` (articles or their ids) names exactly the ones not ready: those stay as they are and out
+    of the paper. If that set changed since the editor saw it, the release is refused again. Also refused,
+    all or nothing, when this editor may not approve an article in review (the four-eyes rule). A release of an
+    issue released before keeps its earlier release time.
     """
+    if not (is_staff_member(user) and is_editor(user)):
+        raise PermissionDenied(_("You may not release this issue."))
     now = timezone.now()
     when = _publish_time(publish_at, now)
-    candidates = list(Article.objects.filter(issue=issue, status=S.REVIEW).in_reading_order())
-    refused = [
-        (a, _("You wrote it or stand in its byline.")) for a in candidates if not may_take(user, APPROVE, a)
-    ]
-    if refused:
-        return [], refused
-    approved = []
+    left_out = {getattr(item, "pk", item) for item in (leave_out or ())}
     with transaction.atomic():
-        for article in candidates:
-            approved.append(approve(article, user, publish_at=when))
-    return approved, []
+        locked = Issue.objects.select_for_update().get(pk=issue.pk)
+        plan = release_plan(locked, now, lock=True)
+        refused = _unready_refusals(plan, left_out)
+        if refused:
+            return ReleaseResult(refused=refused)
+        if len(plan.unready) == len(plan.placed):
+            raise ValidationError(
+                _("No article of this issue is ready to be released."), code="nothing_ready"
+            )
+        refused = [
+            (a, _("You wrote it or stand in its byline."))
+            for a in plan.in_review
+            if not may_take(user, APPROVE, a)
+        ]
+        if refused:
+            return ReleaseResult(refused=refused, four_eyes=True)
+        approved = [approve(article, user, publish_at=when) for article in plan.in_review]
+        locked.released_at = min(locked.released_at, when) if locked.released_at else when
+        locked.save(update_fields=["released_at", "updated_at"])
+    issue.released_at = locked.released_at
+    return ReleaseResult(approved=approved, released_at=locked.released_at)
+
+
+def release_issue(
+    issue: Issue, user, publish_at: datetime | None = None, *, leave_out=None
+) -> tuple[list[Article], list[tuple]]:
+    """`release`, as (approved, refused): refused holds (article, reason), and nothing was done when it is not
+    empty."""
+    result = release(issue, user, publish_at, leave_out=leave_out)
+    return result.approved, result.refused

@@ -9,8 +9,10 @@ One service for `manage.py import_issue` and the issue admin's upload:
 - `execute_import()` writes a plan in one transaction. It decides again against the database as it is then (a
   preview may be minutes old), so what it reports is what it did; any failure writes nothing at all.
 
-Articles are created as drafts with `Article.objects.create(..., created_by=user)`; the workflow owns every status
-after that.  Importing a page twice creates nothing new: an article is identified by (issue, page, title).
+Articles are created as drafts with `Article.objects.create(..., created_by=user, imported_by=user)`: the editor
+who imports owns them in the admin, as any creator does, but did not write them, so the four-eyes rule counts
+their bylines and not the importer (articles/policy.py `wrote`). The workflow owns every status after that.
+Importing a page twice creates nothing new: an article is identified by (issue, page, title).
 
 Decisions an editor may want to know about (and those on authors, in printimport/matching.py):
 - An opinion piece (authors under its title, or an author note) printed without a section header goes into the
@@ -389,6 +391,7 @@ def _create_article(planned: PlannedArticle, issue: Issue, page: IssuePage, sect
         section=section,
         created_by=user,
         updated_by=user,
+        imported_by=user,
     )
     for order, byline in enumerate(planned.bylines, 1):
         Byline.objects.create(article=article, author=byline.author.author, role=byline.role, order=order)

@@ -1,9 +1,9 @@
 """The search text: what `Article.search_text` holds, and keeping it current.
 
 `Article.search_text` holds three parts separated by " | ", weighted A, B and D. Each searched field of the
-article goes to the part its content group declares (articles/models.py: the title in A; kicker, subtitle and
-summary in B, with the byline names; body, author note and image caption in D). Each part is a stream of tokens
-made only of letters and digits, so "|" never occurs inside a part:
+article goes to the part its content group declares (articles/models/article.py: the title in A; kicker,
+subtitle and summary in B, with the byline names; body, author note and image caption in D). Each part is a
+stream of tokens made only of letters and digits, so "|" never occurs inside a part:
 
 - character bigrams of every CJK run, in order, each run closed by its last character alone
   ("大熊猫保护" → 大熊 熊猫 猫保 保护 护). Any substring of two or more characters is then a phrase of adjacent

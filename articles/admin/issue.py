@@ -12,14 +12,16 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from articles import workflow
-from articles.models import Article, ArticleStatus, Issue, IssuePage
+from articles.models import ArticleStatus, Issue, IssuePage
 from articles.policy import is_editor
 
-from .forms import ReleaseIssueForm
+from .release import ReleaseForm
 
 
 class IssuePageInline(admin.TabularInline):
@@ -31,7 +33,8 @@ class IssuePageInline(admin.TabularInline):
 
 @admin.register(Issue)
 class IssueAdmin(admin.ModelAdmin):
-    list_display = ["number", "date", "page_count", "article_count", "note"]
+    list_display = ["number", "date", "page_count", "article_count", "released_at", "note"]
+    readonly_fields = ["released_at"]  # set by 整期签发 only (articles/workflow.py `release`)
     search_fields = ["number", "note"]
     date_hierarchy = "date"
     inlines = [IssuePageInline]
@@ -69,44 +72,60 @@ class IssueAdmin(admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def release_view(self, request, pk):
-        """Approve every article of the issue that is in review, now or at one scheduled time."""
+        """整期签发: every article placed in the issue, by page with its state; release it through
+        articles/workflow.py `release`, which refuses while an article is not ready unless the editor
+        confirmed to leave out exactly those, and approves the articles in review at one time."""
         issue = get_object_or_404(Issue, pk=pk)
         if not is_editor(request.user):
             raise PermissionDenied
-        in_review = list(
-            Article.objects.filter(issue=issue, status=ArticleStatus.REVIEW)
-            .select_related("page")
-            .in_reading_order()
-        )
-        form = ReleaseIssueForm(request.POST or None)
+        plan = workflow.release_plan(issue)
+        form = ReleaseForm(request.POST or None, unready=plan.unready)
         if request.method == "POST" and form.is_valid():
-            try:
-                approved, refused = workflow.release_issue(
-                    issue, request.user, form.cleaned_data["publish_at"]
-                )
-            except (ValidationError, PermissionDenied) as exc:
-                for message in getattr(exc, "messages", [str(exc)]):
-                    messages.error(request, message)
-            else:
-                if refused:
-                    for article, reason in refused:
-                        messages.error(request, f"“{article.title}”: {reason}")
-                    messages.error(
-                        request, _("Nothing was released. Ask another editor to release this issue.")
-                    )
-                else:
-                    messages.success(
-                        request,
-                        _("%(count)d articles of issue %(number)s released.")
-                        % {"count": len(approved), "number": issue.number},
-                    )
-                    return HttpResponseRedirect(reverse("admin:articles_issue_change", args=[issue.pk]))
+            if self._release(request, issue, form):
+                return HttpResponseRedirect(reverse("admin:articles_issue_change", args=[issue.pk]))
+            # Refused: show the issue as it is now, and ask again.
+            plan = workflow.release_plan(issue)
+            form = ReleaseForm(initial={"publish_at": form.cleaned_data["publish_at"]}, unready=plan.unready)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "original": issue,
             "title": _("Release issue %(number)s") % {"number": issue.number},
             "form": form,
-            "articles": in_review,
+            "pages": plan.pages(),
+            "unready": plan.unready,
+            "in_review": plan.in_review,
         }
         return TemplateResponse(request, "admin/articles/issue/release.html", context)
+
+    def _release(self, request, issue, form) -> bool:
+        """Release as the form says; say what happened. False when nothing was released."""
+        try:
+            result = workflow.release(
+                issue, request.user, form.cleaned_data["publish_at"], leave_out=form.left_out()
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            for message in getattr(exc, "messages", [str(exc)]):
+                messages.error(request, message)
+            return False
+        if result.refused:
+            for article, reason in result.refused:
+                messages.error(request, f"“{article.title}”: {reason}")
+            if result.four_eyes:
+                messages.error(request, _("Nothing was released. Ask another editor to release this issue."))
+            else:
+                messages.error(request, _("Nothing was released."))
+            return False
+        messages.success(
+            request,
+            _("%(count)d articles of issue %(number)s released.")
+            % {"count": len(result.approved), "number": issue.number},
+        )
+        if result.released_at > timezone.now():
+            when = date_format(timezone.localtime(result.released_at), "DATETIME_FORMAT")
+            messages.info(
+                request,
+                _("Issue %(number)s becomes today's paper at %(when)s.")
+                % {"number": issue.number, "when": when},
+            )
+        return True

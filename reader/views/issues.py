@@ -64,8 +64,9 @@ def next_issue(issue):
 
 
 def home(request):
-    """The latest issue that has a published article, its lead story, and the latest web-only news."""
-    issue = Issue.objects.with_public_articles().order_by("-date").first()
+    """Today's paper (the newest released issue whose time has come, else the newest never released: see
+    IssueQuerySet.todays_paper in articles/querysets.py), its lead story, and the latest web-only news."""
+    issue = Issue.objects.todays_paper()
     context = {"issue": None, "lead": None, "pages": [], "unplaced": [], "previous_issue": None}
     if issue:
         context.update(issue_contents(issue))

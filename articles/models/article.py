@@ -1,143 +1,22 @@
-"""The newspaper: issues (期) and their pages (版), sections, events, articles and their bylines.
-
-Status changes live in articles/workflow.py; nothing else sets `Article.status`. An article's content fields
-are declared in groups (`ContentGroup`), beside the fields; what edits, versions and searches them follows.
-"""
+"""The article: its content fields in groups (`ContentGroup`), placement, status, and the rows that hang on it
+(organizations and events it mentions, its bylines)."""
 
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
-from core.slugs import SlugFromName
-from core.uploads import validate_image_upload, validate_pdf_upload
+from core.uploads import validate_image_upload
 from core.urls_cache import cached_reverse
 from people.models import Author, Organization
 
-from .querysets import ArticleManager, IssueQuerySet, ShareLinkQuerySet
-from .richtext import SanitizedHTMLField
-
-
-class Section(SlugFromName, models.Model):
-    """A recurring column (栏目): 要闻, 综合, 图片新闻, 观点."""
-
-    name = models.CharField(_("name"), max_length=40, unique=True)
-    slug = models.SlugField(_("slug"), max_length=60, unique=True, allow_unicode=True, blank=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-    is_opinion = models.BooleanField(
-        _("opinion section"),
-        default=False,
-        help_text=_("Articles here are opinion pieces (signed commentary)."),
-    )
-    description = models.TextField(_("description"), blank=True)
-
-    class Meta:
-        verbose_name = _("section")
-        verbose_name_plural = _("sections")
-        ordering = ["order", "name"]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return cached_reverse("articles:section", self.slug)
-
-
-class Issue(models.Model):
-    """One print edition (期): 总第N期, published on one date."""
-
-    number = models.PositiveIntegerField(
-        _("issue number"), unique=True, help_text=_("The running number (总第N期).")
-    )
-    date = models.DateField(_("publication date"), unique=True)
-    note = models.CharField(_("note"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    objects = IssueQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("issue")
-        verbose_name_plural = _("issues")
-        ordering = ["-date"]
-        constraints = [models.CheckConstraint(condition=Q(number__gte=1), name="issue_number_positive")]
-
-    def __str__(self):
-        return _("No. %(number)s (%(date)s)") % {"number": self.number, "date": self.date.isoformat()}
-
-    def get_absolute_url(self):
-        return cached_reverse("articles:issue", self.number)
-
-
-class IssuePage(models.Model):
-    """A page (版) of an issue, e.g. 第1版 要闻, with the printed page as PDF and image."""
-
-    issue = models.ForeignKey(Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="pages")
-    number = models.PositiveSmallIntegerField(_("page number"))
-    name = models.CharField(_("page name"), max_length=40, blank=True)
-    pdf = models.FileField(
-        _("PDF of the printed page"), upload_to="pages/%Y/%m/", blank=True, validators=[validate_pdf_upload]
-    )
-    image = models.ImageField(
-        _("image of the printed page"),
-        upload_to="pages/%Y/%m/",
-        blank=True,
-        validators=[validate_image_upload],
-    )
-
-    class Meta:
-        verbose_name = _("page")
-        verbose_name_plural = _("pages")
-        ordering = ["issue", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["issue", "number"], name="one_page_number_per_issue"),
-            models.CheckConstraint(condition=Q(number__gte=1), name="page_number_positive"),
-        ]
-
-    def __str__(self):
-        label = _("Page %(number)s") % {"number": self.number}
-        return f"{label} {self.name}".strip()
-
-    def get_absolute_url(self):
-        return cached_reverse("articles:issue_page", self.issue.number, self.number)
-
-
-class Event(SlugFromName, models.Model):
-    """A conference, training, launch… that articles cover."""
-
-    name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=80, unique=True, allow_unicode=True, blank=True)
-    start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"), null=True, blank=True)
-    place = models.CharField(_("place"), max_length=200, blank=True)
-    organizers = models.ManyToManyField(
-        Organization, verbose_name=_("organizers"), blank=True, related_name="organized_events"
-    )
-    description = models.TextField(_("description"), blank=True)
-
-    class Meta:
-        verbose_name = _("event")
-        verbose_name_plural = _("events")
-        ordering = ["-start_date", "name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
-                name="event_ends_after_start",
-            )
-        ]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return cached_reverse("articles:event", self.slug)
-
-    def clean(self):
-        if self.end_date and self.start_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
+from ..querysets import ArticleManager
+from ..richtext import SanitizedHTMLField
+from .issues import Event, Issue, IssuePage, Section
 
 
 class ArticleStatus(models.TextChoices):
@@ -252,6 +131,17 @@ class Article(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("last edited by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    # Who imported it from a print page (printimport/service.py), who then also owns it (`created_by`); its
+    # text was written by its bylines, so the four-eyes rule does not count the importer (articles/policy.py).
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("imported by"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -391,108 +281,3 @@ class Byline(models.Model):
 
     def __str__(self):
         return f"{self.article} — {self.get_role_display()} {self.author.name}"
-
-
-class ArticleLog(models.Model):
-    """One workflow transition: who, when, from, to, comment. Written by articles/workflow.py only."""
-
-    article = models.ForeignKey(
-        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="log"
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    action = models.CharField(_("action"), max_length=20)
-    from_status = models.CharField(_("from"), max_length=12, choices=ArticleStatus.choices)
-    to_status = models.CharField(_("to"), max_length=12, choices=ArticleStatus.choices)
-    comment = models.TextField(_("comment"), blank=True)
-    publish_at = models.DateTimeField(_("publication time"), null=True, blank=True)
-    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
-
-    class Meta:
-        verbose_name = _("workflow log entry")
-        verbose_name_plural = _("workflow log")
-        ordering = ["-at", "-id"]
-
-    def __str__(self):
-        return f"{self.article_id} {self.from_status}→{self.to_status}"
-
-
-class ShareLink(models.Model):
-    """A signed, read-only, expiring, revocable preview link for an outside reviewer."""
-
-    article = models.ForeignKey(
-        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="share_links"
-    )
-    token = models.CharField(_("token"), max_length=64, unique=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.CASCADE, related_name="+"
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    expires_at = models.DateTimeField(_("expires at"))
-    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    objects = ShareLinkQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("share link")
-        verbose_name_plural = _("share links")
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.article} ({self.expires_at:%Y-%m-%d %H:%M})"
-
-
-class StaleEdit(models.Model):
-    """The text of a save refused because the article changed meanwhile, kept for its author to merge."""
-
-    article = models.ForeignKey(
-        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="+"
-    )
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE)
-    based_on_version = models.PositiveIntegerField(_("based on version"))
-    data = models.JSONField(_("submitted text"))
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("kept edit")
-        verbose_name_plural = _("kept edits")
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return f"{self.article_id} v{self.based_on_version} ({self.user})"
-
-
-class PageArea(models.Model):
-    """Where an article stands on a printed page: a rectangle in page-relative coordinates (0–1)."""
-
-    page = models.ForeignKey(
-        IssuePage, verbose_name=_("page"), on_delete=models.CASCADE, related_name="areas"
-    )
-    article = models.ForeignKey(
-        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="areas"
-    )
-    x = models.FloatField(_("left"))
-    y = models.FloatField(_("top"))
-    width = models.FloatField(_("width"))
-    height = models.FloatField(_("height"))
-
-    class Meta:
-        verbose_name = _("page area")
-        verbose_name_plural = _("page areas")
-        ordering = ["page", "y", "x"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(x__gte=0, y__gte=0, width__gt=0, height__gt=0), name="area_positive"
-            ),
-            models.CheckConstraint(
-                condition=Q(x__lte=1.000001 - F("width")) & Q(y__lte=1.000001 - F("height")),
-                name="area_inside_page",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.article} @ {self.page}"
