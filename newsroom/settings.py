@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "articles.apps.ArticlesConfig",
     "search.apps.SearchConfig",
     "reader.apps.ReaderConfig",
+    "editing.apps.EditingConfig",
     "edition.apps.EditionConfig",
     "printimport.apps.PrintImportConfig",
     "devdata.apps.DevDataConfig",
@@ -299,6 +300,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "newsroom@local
 # The paper this site publishes (masthead, feeds, JSON-LD publisher).
 NEWSPAPER_NAME = os.environ.get("NEWSPAPER_NAME", "青岚科技报")
 NEWSPAPER_URL = os.environ.get("NEWSPAPER_URL", "")
+# Where the admin is reached, for links in workflow mail (no request there): NEWSPAPER_URL when unset.
+ADMIN_BASE_URL = os.environ.get("ADMIN_BASE_URL", "") or NEWSPAPER_URL
 # Search (search/engine.py): on PostgreSQL a search statement running longer than this is cancelled.
 SEARCH_TIMEOUT_MS = int(os.environ.get("DJANGO_SEARCH_TIMEOUT_MS", "3000"))
 # A search lists the newest this many matches, ranked (search/engine.py, result_window).
