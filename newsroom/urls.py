@@ -30,5 +30,10 @@ urlpatterns = [
     path("", include((reader_urls.article_patterns + edition_urls.urlpatterns, "articles"))),
 ]
 
+# Error pages in the admin's look under /admin/, in the reader's elsewhere (newsroom/errors.py).
+handler403 = "newsroom.errors.permission_denied"
+handler404 = "newsroom.errors.page_not_found"
+handler500 = "newsroom.errors.server_error"
+
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

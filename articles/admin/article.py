@@ -22,8 +22,12 @@ from articles.policy import is_editor
 from articles.richtext import SanitizedHTMLField
 from articles.sharing import active_share_links, make_share_link, revoke_share_link
 
+from . import conflicts
+from .actions import BulkSubmitMixin
+from .columns import ArticleListColumns
+from .display import ArticleDisplayMixin
 from .filters import StatusFilter
-from .forms import ArticleAdminForm, TransitionForm, form_fields
+from .forms import ArticleAdminForm, TransitionForm, form_fields, posted_for
 from .revisions import RevisionViewsMixin
 
 
@@ -49,17 +53,32 @@ class BylineInline(admin.TabularInline):
 
 
 PLACEMENT_FIELDS = list(Article.PLACEMENT.editors_only)
+# The article form's hidden fields for optimistic locking (articles/admin/forms.py).
+LOCKING_FIELDS = ["based_on_version", "based_on_revision"]
+
+
+class TransitionRefused(Exception):
+    """The workflow refused the button pressed after the form was saved: the save is rolled back with it."""
+
+    def __init__(self, reasons):
+        super().__init__(*reasons)
+        self.reasons = reasons
 
 
 @admin.register(Article)
-class ArticleAdmin(RevisionViewsMixin, VersionAdmin):
+class ArticleAdmin(
+    ArticleListColumns, ArticleDisplayMixin, BulkSubmitMixin, RevisionViewsMixin, VersionAdmin
+):
     form = ArticleAdminForm
     inlines = [BylineInline]
-    list_display = ["title", "state", "section", "placement", "published_at", "created_by", "updated_at"]
+    # The list's columns: articles/admin/columns.py.
+    list_display = [
+        "title_column", "status_label", "section", "placement", "byline_names", "last_editor", "updated"
+    ]  # fmt: skip
     list_filter = [StatusFilter, "section", "issue"]
     search_fields = ["title", "subtitle", "kicker", "summary", "bylines__author__name"]
     date_hierarchy = "created_at"
-    list_select_related = ["section", "issue", "page", "created_by"]
+    list_select_related = ["section", "issue", "page", "created_by", "updated_by"]
     autocomplete_fields = ["issue", "page", "section"]
     readonly_fields = [
         "state",
@@ -70,7 +89,7 @@ class ArticleAdmin(RevisionViewsMixin, VersionAdmin):
         "updated_at",
         "version",
     ]
-    actions = ["approve_selected"]
+    actions = ["approve_selected", "submit_selected"]  # submit_selected: articles/admin/actions.py
     change_form_template = "admin/articles/article/change_form.html"
     change_list_template = "admin/articles/article/change_list.html"
     # The admin's own TextField widget would win over the model field's: ask for the rich-text editor here.
@@ -80,7 +99,7 @@ class ArticleAdmin(RevisionViewsMixin, VersionAdmin):
         (
             gettext_lazy("Status"),
             {"fields": ["state", "published_at", "version", "created_by", "created_at", "updated_by", "updated_at",
-                        "based_on_version"]},
+                        *LOCKING_FIELDS]},
         ),
     ]  # fmt: skip
 
@@ -129,13 +148,14 @@ class ArticleAdmin(RevisionViewsMixin, VersionAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"request_user": request.user})
+        refusal = getattr(request, "transition_refusal", None)  # see changeform_view
+        return type(form.__name__, (form,), {"request_user": request.user, "refusal": refusal})
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is None or not self.has_change_permission(request, obj):
             # No version to check on a new article, or when nothing can be saved.
-            return [(name, {**opts, "fields": [f for f in opts["fields"] if f != "based_on_version"]})
+            return [(name, {**opts, "fields": [f for f in opts["fields"] if f not in LOCKING_FIELDS]})
                     for name, opts in fieldsets]  # fmt: skip
         return fieldsets
 
@@ -154,6 +174,47 @@ class ArticleAdmin(RevisionViewsMixin, VersionAdmin):
             obj.version = (form.cleaned_data.get("based_on_version") or obj.version) + 1
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+
+    # A workflow button on the change page belongs to the article form: the form is validated and saved, then
+    # the transition taken, in the admin's one transaction. A form that is not valid (the button's comment or
+    # time included) saves and takes nothing; a transition the workflow refuses after the save rolls it back.
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except TransitionRefused as refused:
+            # Everything was rolled back. The form is shown again, with the user's edits and the reason.
+            request.transition_refusal = refused.reasons
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not (change and form.transition):
+            return
+        name, comment, publish_at = form.transition
+        try:
+            workflow.take(name, form.instance, request.user, comment=comment, publish_at=publish_at)
+        except ValidationError as exc:
+            raise TransitionRefused(exc.messages) from exc
+        except PermissionDenied as exc:
+            raise TransitionRefused([str(exc) or _("You may not do this to this article.")]) from exc
+        request.transition_taken = name
+
+    def response_change(self, request, obj):
+        taken = getattr(request, "transition_taken", None)
+        if taken:
+            label = workflow.TRANSITIONS[taken].label
+            self.message_user(
+                request,
+                _("“%(title)s” was saved, then: %(action)s — done.") % {"title": obj.title, "action": label},
+            )
+            if not policy.can_edit(request.user, obj):  # a reporter's article gone to review
+                return HttpResponseRedirect(reverse("admin:articles_article_changelist"))
+            return self._back(obj)
+        if conflicts.RESOLVE in request.POST:  # a resolved conflict: stay on the article
+            request.POST = request.POST.copy()
+            request.POST["_continue"] = "1"
+        return super().response_change(request, obj)
 
     # ----- list columns -----
 
@@ -273,14 +334,17 @@ class ArticleAdmin(RevisionViewsMixin, VersionAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
-        article = Article.objects.filter(pk=object_id).first()
+        article = Article.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
         if article is not None and policy.can_view(request.user, article):
             extra_context.update(self.workflow_context(request, article))
         return super().change_view(request, object_id, form_url, extra_context)
 
     def workflow_context(self, request, article):
         transitions = workflow.allowed_transitions(article, request.user)
+        posted = request.POST if request.method == "POST" else None
         return {
+            # The buttons belong to the article form when the user may save it; else each posts on its own.
+            "buttons_in_form": self.has_change_permission(request, article),
             "transitions": [
                 {
                     "action": t.name,
@@ -289,6 +353,9 @@ class ArticleAdmin(RevisionViewsMixin, VersionAdmin):
                     "takes_time": t.takes_time,
                     "needs_time": t.needs_time,
                     "url": reverse("admin:articles_article_transition", args=[article.pk, t.name]),
+                    # What was typed, when the form comes back refused.
+                    "comment": posted_for(posted, "comment", t.name) if posted else "",
+                    "publish_at": posted_for(posted, "publish_at", t.name) if posted else "",
                 }
                 for t in transitions
             ],

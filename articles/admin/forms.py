@@ -1,5 +1,7 @@
 """Admin forms: the article form (autocomplete for tags, organizations and events; a version for
-optimistic locking) and the small forms of the workflow buttons and the issue release."""
+optimistic locking, with the conflict of a stale save shown field by field, articles/admin/conflicts.py; the
+workflow button pressed, saved with the form in one transaction) and the small forms of the workflow buttons and
+the issue release."""
 
 from django import forms
 from django.contrib import admin
@@ -12,7 +14,10 @@ from taggit.models import Tag
 from taggit.utils import parse_tags
 
 from articles.models import Article, Event, StaleEdit, content_fields, content_text_fields
+from articles.policy import TRANSITIONS
 from people.models import Organization
+
+from . import conflicts
 
 # The text a refused stale save keeps for its author to merge.
 KEPT_FIELDS = content_text_fields()
@@ -28,6 +33,18 @@ LINK_FORM_FIELDS = {
 def form_fields(model_fields) -> list[str]:
     """The form fields that edit these content fields of the model, in order."""
     return [name for field in model_fields for name in LINK_FORM_FIELDS.get(field, [field])]
+
+
+# The workflow buttons of the change page belong to the article form (workflow_actions.html): `_transition`
+# names the transition pressed, `_transition_at` one pressed with its publication time. Each comment and time
+# input follows a hidden input naming its transition (`_comment_for`, `_publish_at_for`), in document order.
+TRANSITION, TRANSITION_AT = "_transition", "_transition_at"
+
+
+def posted_for(data, name: str, transition: str) -> str:
+    """The value of the input `name` ("comment", "publish_at") that belongs to `transition`'s button."""
+    pairs = zip(data.getlist(f"_{name}_for"), data.getlist(name), strict=False)
+    return next((value for owner, value in pairs if owner == transition), "")
 
 
 def _autocomplete(field_name: str):
@@ -58,6 +75,8 @@ class ArticleAdminForm(forms.ModelForm):
     )
     # The version this form was loaded from; a save based on an older one is refused (no silent overwrite).
     based_on_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    # The revision (django-reversion) holding the content this form was loaded with: what a conflict compares with.
+    based_on_revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     class Meta:
         model = Article
@@ -65,6 +84,9 @@ class ArticleAdminForm(forms.ModelForm):
         fields = [name for name in content_fields() if name in LINK_FORM_FIELDS.get(name, [name])]
 
     request_user = None  # set per request by ArticleAdmin.get_form
+    refusal = None  # the workflow refused the transition after this form was saved (ArticleAdmin)
+    conflict = None  # a stale save's conflict (conflicts.Conflict), for the change page to show
+    transition = None  # (name, comment, publish_at) of the workflow button pressed, once the form is clean
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,49 +94,98 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["mentioned_organizations"].initial = list(self.instance.organizations.all())
             self.fields["covered_events"].initial = list(self.instance.events.all())
             self.fields["based_on_version"].initial = self.instance.version
+            if not self.is_bound and "based_on_revision" in self.fields:
+                self.fields["based_on_revision"].initial = conflicts.latest_revision_id(self.instance)
+
+    def form_fields_of(self, name: str) -> list[str]:
+        """This form's fields that edit the model's content field `name`."""
+        return [f for f in LINK_FORM_FIELDS.get(name, [name]) if f in self.fields]
+
+    def full_clean(self):
+        if self.is_bound and self.instance.pk and "based_on_version" in self.fields:
+            conflicts.apply_resolution(self)  # the choices made on a conflict, into the form's data
+        super().full_clean()
 
     def clean(self):
         cleaned = super().clean()
-        new_names = parse_tags(cleaned.get("new_tags") or "")
+        # Typed tags split on Chinese punctuation too (，、；) as on commas and semicolons.
+        new_names = parse_tags((cleaned.get("new_tags") or "").translate(str.maketrans("，、;；", ",,,,")))
         if "tags" in cleaned:
             cleaned["tags"] = [*cleaned["tags"], *new_names]
         if self.instance.pk and "based_on_version" in self.fields:
             self._check_version(cleaned)
+        if self.instance.pk:
+            self._check_transition()
+        if self.refusal:
+            raise ValidationError(self.refusal, code="transition_refused")
         return cleaned
+
+    def _check_transition(self):
+        """The workflow button pressed, with its arguments checked like the form's fields: a comment where the
+        transition needs one, a valid time where it takes one. Role and state are the workflow's to check."""
+        name = self.data.get(TRANSITION) or self.data.get(TRANSITION_AT)
+        if not name:
+            return
+        transition = TRANSITIONS.get(name)
+        if transition is None:
+            raise ValidationError(_("You may not do this to this article."), code="unknown_transition")
+        timed = transition.takes_time and bool(self.data.get(TRANSITION_AT))
+        arguments = TransitionForm(
+            {
+                "comment": posted_for(self.data, "comment", name),
+                "publish_at": posted_for(self.data, "publish_at", name) if timed else "",
+            }
+        )
+        errors = [] if arguments.is_valid() else [m for ms in arguments.errors.values() for m in ms]
+        comment = arguments.cleaned_data.get("comment", "").strip()
+        publish_at = arguments.cleaned_data.get("publish_at")
+        if transition.needs_comment and not comment and not errors:
+            errors.append(_("A comment is required."))
+        if transition.needs_time and publish_at is None and not errors:
+            errors.append(_("Choose a publication time."))
+        if errors:
+            raise ValidationError(errors, code="transition_arguments")
+        self.transition = (name, comment, publish_at)
 
     def _check_version(self, cleaned):
         """Refuse a save from a stale form. The row stays locked until the admin's transaction ends, so two
-        saves from the same version are serialized: one is saved, the other refused."""
+        saves from the same version are serialized: one is saved, the other refused.
+
+        The refused form keeps the version it was based on, so saving it again is refused again; the conflict
+        (conflicts.Conflict) shows each differing field, and only saving the choices made there
+        (conflicts.apply_resolution) bases the text on the newer version."""
         based_on = cleaned.get("based_on_version")
-        current = (
-            Article.objects.select_for_update().values_list("version", flat=True).get(pk=self.instance.pk)
-        )
-        if based_on == current:
+        current = Article.objects.select_for_update().get(pk=self.instance.pk)
+        if based_on == current.version:
             return
-        kept = StaleEdit.objects.create(
-            article_id=self.instance.pk,
-            user=self.request_user,
-            based_on_version=based_on or 0,
-            data={name: str(self.data.get(name, "")) for name in KEPT_FIELDS},
-        )
+        kept = self._keep(based_on or 0)
+        self.conflict = conflicts.find(self, cleaned, current, self.data.get("based_on_revision"))
         history = reverse("admin:articles_article_history", args=[self.instance.pk])
         kept_url = reverse("admin:articles_staleedit_change", args=[kept.pk])
-        # The form is shown again with the user's text; the newer version is one click away.
-        self.data = self.data.copy()
-        self.data["based_on_version"] = str(current)
         raise ValidationError(
             format_html(
                 _(
                     "Someone saved this article after you opened it (version {current}, yours was {based}). "
-                    'Nothing was saved. Your text is kept <a href="{kept}">here</a>; compare it with '
-                    '<a href="{history}">the newer revision</a>, then merge and save again.'
+                    'Nothing was saved. Your text is still in the form, and kept <a href="{kept}">here</a>. '
+                    "Choose below, field by field, what to keep, then save the merged version. The "
+                    '<a href="{history}">history</a> has every revision.'
                 ),
-                current=current,
+                current=current.version,
                 based=based_on or "?",
                 kept=kept_url,
                 history=history,
             ),
             code="stale",
+        )
+
+    def _keep(self, based_on: int) -> StaleEdit:
+        """The refused text, kept once (pressing save again on the refused form keeps no copy of it)."""
+        data = {name: str(self.data.get(name, "")) for name in KEPT_FIELDS}
+        last = StaleEdit.objects.filter(article_id=self.instance.pk, user=self.request_user).first()
+        if last is not None and last.based_on_version == based_on and last.data == data:
+            return last
+        return StaleEdit.objects.create(
+            article_id=self.instance.pk, user=self.request_user, based_on_version=based_on, data=data
         )
 
     def _save_m2m(self):

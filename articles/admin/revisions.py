@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -29,6 +29,8 @@ class RevisionViewsMixin:
         ]  # fmt: skip
 
     def _viewable(self, request, pk) -> Article:
+        if not str(pk).isdigit():
+            raise Http404  # a mistyped address (…/article/abc/history/) is not found, never a server error
         return policy.article_visible_or_404(request.user, pk)
 
     def history_view(self, request, object_id, extra_context=None):
