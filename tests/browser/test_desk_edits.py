@@ -6,6 +6,9 @@ page with unsaved edits asks first. Conflicts are resolved, never overwritten: t
 saves a new 引题, B's save of another field is refused with the fields side by side, B's 保存 again is refused
 again, and B's resolution (A's 引题, B's own field) keeps both changes.
 
+With SAVE_SCREENSHOTS=1 the conflict panel is saved as docs/screenshots/desk-02-conflict.png for
+docs/editors-guide.md.
+
 The new words of these pages may not be translated yet: the steps find them by their form names, not their text.
 """
 
@@ -14,7 +17,7 @@ import reversion
 
 from articles.models import Article, ArticleStatus
 from articles.policy import ensure_groups
-from tests.browser.test_editorial_loop import login, open_desk
+from tests.browser.test_editorial_loop import login, open_desk, shoot
 from tests.factories import ArticleFactory, editor, reporter
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -137,6 +140,7 @@ def test_two_editors_conflict_resolved_never_overwritten(live_server, new_contex
     assert "科普服务进基层" not in kicker_row.locator("td.conflict-mine").inner_text()
     assert "场馆开放日" in panel.locator("tr[data-field=subtitle] td.conflict-mine").inner_text()
     assert pb.input_value("#id_subtitle") == "全市将开展科普讲座和场馆开放日"
+    shoot(pb, "desk-02-conflict", top="#conflict")
 
     # B presses 保存 again on that page: refused again, A's 引题 survives.
     pb.on("dialog", lambda dialog: dialog.accept())  # the refused form holds unsaved text: leave anyway

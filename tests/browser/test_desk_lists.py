@@ -1,6 +1,8 @@
 """The article list in a real browser (headless Chromium): at 1280 px an editor's list of ~20 articles with long
 Chinese titles has no sideways scrolling (neither the page nor the table's own box) and every title takes at
 most two lines; at 1024 px it is still usable, with no sideways scrolling. The columns: articles/admin/columns.py.
+
+With SAVE_SCREENSHOTS=1 the list at 1280 px is saved as docs/screenshots/desk-01-list.png for docs/editors-guide.md.
 """
 
 import datetime
@@ -11,6 +13,7 @@ from django.utils import timezone
 
 from articles.models import Byline
 from tests.browser.conftest import browser, new_context  # noqa: F401  (the shared real-browser fixtures)
+from tests.browser.test_editorial_loop import shoot
 from tests.factories import ArticleFactory, AuthorFactory, IssuePageFactory, SectionFactory, editor, reporter
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -95,3 +98,5 @@ def test_the_article_list_fits_1280_and_1024_with_titles_on_two_lines(new_contex
         assert box and box["x"] + box["width"] <= width
         bylines = page.locator("#result_list .field-byline_names").first.inner_text()
         assert any(name in bylines for name in ("林知远", "王启航", "苏晴", "周远帆"))
+        if width == 1280:
+            shoot(page, "desk-01-list")

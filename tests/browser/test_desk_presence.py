@@ -6,6 +6,10 @@ the kept copy, restoring puts the edits back into the form, and saving keeps the
 (b) Presence and take-over: editor A has the article open; editor B opening it sees A's name and the warning
 that someone else is editing; B takes over, and A's page shows the blocking notice, stops editing, and keeps A's
 unsaved title in one last autosave.
+
+With SAVE_SCREENSHOTS=1 the offer to restore, B's view of who has the article open and A's page taken over are
+saved as docs/screenshots/desk-03-autosave-restore.png, desk-04-presence.png and desk-05-taken-over.png for
+docs/editors-guide.md.
 """
 
 import re
@@ -16,7 +20,7 @@ import pytest
 from articles.models import Article
 from articles.policy import ensure_groups
 from editing.models import DraftCopy
-from tests.browser.test_editorial_loop import editor_body, login, open_desk, save_and_continue
+from tests.browser.test_editorial_loop import editor_body, login, open_desk, save_and_continue, shoot
 from tests.factories import ArticleFactory, editor, reporter
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -104,6 +108,7 @@ def test_autosave_is_offered_again_after_the_tab_is_closed(live_server, new_cont
     banner = page.locator("#desk-live [data-restore]")
     assert banner.is_visible()  # … and offers the kept copy
     body = editor_body(second)
+    shoot(page, "desk-03-autosave-restore")
     page.click("#desk-live [data-restore-button]")
     page.wait_for_function("() => document.querySelector('#desk-live [data-restore]').hidden")
     assert page.input_value("#id_title") == NEW_TITLE
@@ -140,7 +145,8 @@ def test_a_second_editor_sees_who_has_it_open_and_takes_over(live_server, new_co
     assert "王启航" in b.page.locator("#desk-live [data-warning-text]").inner_text()
     # A's page learns of B at its next heartbeat.
     a.page.locator("#desk-live [data-warning]").wait_for(state="visible", timeout=5_000)
-    assert "越 赵" in a.page.locator("#desk-live [data-people]").inner_text()
+    assert "赵越" in a.page.locator("#desk-live [data-people]").inner_text()
+    shoot(b.page, "desk-04-presence")
 
     # A changes the title and has not saved when B takes over.
     a.page.fill("#id_title", "春播指南（编辑甲未保存的修改）")
@@ -149,7 +155,8 @@ def test_a_second_editor_sees_who_has_it_open_and_takes_over(live_server, new_co
 
     blocker = a.page.locator("#desk-live [data-taken-over]")
     blocker.wait_for(state="visible", timeout=5_000)
-    assert "越 赵" in blocker.inner_text()
+    assert "赵越" in blocker.inner_text()
+    shoot(a.page, "desk-05-taken-over")
     assert a.page.evaluate("() => document.getElementById('article_form').inert") is True
     assert a.page.evaluate("() => CKEDITOR.instances.id_body.readOnly") is True
     kept_copy(a.page, wang, article, lambda data: data.get("title") == "春播指南（编辑甲未保存的修改）")

@@ -5,6 +5,9 @@ scheduled days later. The editor opens the issue and its 整期签发 page: ever
 state; releasing is refused, naming the draft on the page; the editor ticks the confirmation that names it and
 releases. The two articles in review are public at once, the draft is not, and the home page (今日报纸) shows the
 new issue instead of the one released the week before.
+
+With SAVE_SCREENSHOTS=1 the refused release, naming the draft, is saved as docs/screenshots/desk-06-release-refused.png
+for docs/editors-guide.md.
 """
 
 import datetime
@@ -14,7 +17,7 @@ from django.utils import timezone
 
 from articles.models import Article, ArticleStatus, Issue
 from articles.policy import ensure_groups
-from tests.browser.test_editorial_loop import PASSWORD, Desk, open_desk
+from tests.browser.test_editorial_loop import PASSWORD, Desk, open_desk, shoot
 from tests.factories import ArticleFactory, IssueFactory, IssuePageFactory, editor, reporter
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -101,6 +104,7 @@ def test_an_editor_releases_a_partly_ready_issue_leaving_the_draft_out(
     assert any(DRAFT in message for message in errors)
     assert not Article.objects.published().filter(issue=issue).exists()
     assert Issue.objects.get(pk=issue.pk).released_at is None
+    shoot(page, "desk-06-release-refused")
 
     # The confirmation names the draft; ticked, the release goes through.
     assert DRAFT in page.locator("label[for=id_confirm_leave_out]").inner_text()

@@ -112,8 +112,9 @@ def login(desk: Desk, base_url: str, username: str) -> None:
     assert page.locator("#desk").is_visible()
 
 
-def shoot(page, name: str) -> None:
-    """Save a 1280×800 screenshot of the viewport as docs/screenshots/<name>.png (only with SAVE_SCREENSHOTS=1).
+def shoot(page, name: str, top: str | None = None) -> None:
+    """Save a 1280×800 screenshot of the viewport as docs/screenshots/<name>.png (only with SAVE_SCREENSHOTS=1),
+    with the element `top` (a selector) scrolled to the top of the viewport first when given.
 
     Quantized to 256 colours without dithering: admin pages are flat colours and text, so this keeps them sharp
     and small.
@@ -122,6 +123,8 @@ def shoot(page, name: str) -> None:
         return
     from PIL import Image
 
+    if top:
+        page.locator(top).first.evaluate("el => el.scrollIntoView({block: 'start'})")
     page.wait_for_timeout(150)  # let transitions and caret blinks settle
     image = Image.open(io.BytesIO(page.screenshot(type="png"))).convert("RGB")
     small = image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
