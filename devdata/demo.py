@@ -29,6 +29,8 @@ DEMO_USERS = [
     ("editor", "editor-demo-2026", EDITORS, False),
     ("admin", "admin-demo-2026", None, True),
 ]
+# The demo users' names (given, family): the desk, lists and mail name colleagues, not logins.
+DEMO_NAMES = {"reporter": ("远舟", "江"), "editor": ("晓岚", "陆")}
 
 SECTIONS = [
     ("要闻", 1, False),
@@ -300,6 +302,8 @@ class DemoBuilder:
                     "email": f"{username}@newsroom.example",
                     "is_staff": True,
                     "is_superuser": superuser,
+                    "first_name": DEMO_NAMES.get(username, ("", ""))[0],
+                    "last_name": DEMO_NAMES.get(username, ("", ""))[1],
                 },
             )
             if created:
