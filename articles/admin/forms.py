@@ -28,6 +28,8 @@ LINK_FORM_FIELDS = {
     "organizations": ["mentioned_organizations"],
     "events": ["covered_events"],
 }
+# Set only by articles/workflow.py: a save of the form never writes them from the copy it loaded.
+WORKFLOW_FIELDS = ("status", "published_at")
 
 
 def form_fields(model_fields) -> list[str]:
@@ -157,6 +159,10 @@ class ArticleAdminForm(forms.ModelForm):
         based_on = cleaned.get("based_on_version")
         current = Article.objects.select_for_update().get(pk=self.instance.pk)
         if based_on == current.version:
+            # A transition may have committed since this form's article was loaded (it takes the same lock and
+            # leaves the version): what the workflow owns is saved as the locked row has it, never written back.
+            for name in WORKFLOW_FIELDS:
+                setattr(self.instance, name, getattr(current, name))
             return
         kept = self._keep(based_on or 0)
         self.conflict = conflicts.find(self, cleaned, current, self.data.get("based_on_revision"))

@@ -182,3 +182,27 @@ def test_the_buttons_belong_to_the_article_form_and_keep_the_transition_url(clie
     assert 'name="_save"' in in_form[0]
     # The transition URL still answers, for the read-only page and for scripts.
     assert set(re.findall(r"/transition/(\w+)/", page)) == {"send_back", "approve"}
+
+
+def test_a_save_never_writes_back_the_status_a_transition_changed_meanwhile(client, ed):
+    """A transition committed between the admin loading the article and the save taking the row's lock: the
+    save keeps the text it was given and the status and time the workflow set."""
+    from unittest import mock
+
+    from articles.admin.article import ArticleAdmin
+
+    article = ArticleFactory(status="review", title="旧标题")
+    client.force_login(ed)
+    when = timezone.now() - datetime.timedelta(minutes=1)
+    loaded = ArticleAdmin.get_object
+
+    def load_then_approve(self, request, object_id, from_field=None):
+        obj = loaded(self, request, object_id, from_field)
+        Article.objects.filter(pk=obj.pk).update(status="published", published_at=when)  # as approve would
+        return obj
+
+    with mock.patch.object(ArticleAdmin, "get_object", load_then_approve):
+        response = client.post(change_url(article), form_data(article, title="新标题"))
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert (article.title, article.status, article.published_at) == ("新标题", "published", when)
