@@ -17,6 +17,7 @@ from reversion.models import Version
 
 from articles import workflow
 from articles.models import Article, ShareLink
+from tests.articles.test_admin_workflow import form_data
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -112,28 +113,14 @@ def problems(html: str) -> list[str]:
 def _edit_through_the_admin(client, article, **changes):
     """Save the article's change form as a person would (django-reversion keeps a revision with its message)."""
     article.refresh_from_db()
-    data = {
-        "kicker": article.kicker,
-        "title": article.title,
-        "subtitle": article.subtitle,
-        "summary": article.summary,
-        "dateline": article.dateline,
-        "body": article.body,
-        "author_note": article.author_note,
-        "section": article.section_id or "",
-        "position": article.position,
-        "image_caption": "",
-        "image_credit": "",
-        "based_on_version": article.version,
-        "tags": [t.pk for t in article.tags.all()],
-        "mentioned_organizations": [o.pk for o in article.organizations.all()],
-        "covered_events": [e.pk for e in article.events.all()],
-        "bylines-TOTAL_FORMS": "0",
-        "bylines-INITIAL_FORMS": "0",
-        "bylines-MIN_NUM_FORMS": "0",
-        "bylines-MAX_NUM_FORMS": "1000",
-        "_continue": "1",
-    }
+    data = form_data(
+        article,
+        tags=[t.pk for t in article.tags.all()],
+        mentioned_organizations=[o.pk for o in article.organizations.all()],
+        covered_events=[e.pk for e in article.events.all()],
+        _continue="1",
+    )
+    del data["_save"]
     data.update(changes)
     response = client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
     assert response.status_code == 302, response.content.decode()[:2000]
