@@ -22,7 +22,7 @@ class ArticleAdmin(BaseArticleAdmin):
     change_form_template = "admin/editing/article/change_form.html"
 
     class Media:
-        js = ["editing/autosave.js", "editing/presence.js"]
+        js = ["editing/desk.js", "editing/autosave.js", "editing/presence.js"]
         css = {"all": ["editing/desk.css"]}
 
     def get_urls(self):

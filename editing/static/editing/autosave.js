@@ -10,18 +10,8 @@
 (function () {
   "use strict";
 
-  // The CSRF cookie first: logging in again (in another tab) rotates it, and the form's token goes stale.
-  function csrfToken(form) {
-    var cookie = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
-    if (cookie) return decodeURIComponent(cookie[1]);
-    var field = form && form.elements.namedItem("csrfmiddlewaretoken");
-    return field ? field.value : "";
-  }
-
-  function ready(callback) {
-    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", callback);
-    else callback();
-  }
+  var csrfToken = window.NewsroomDesk.csrfToken;
+  var ready = window.NewsroomDesk.ready;
 
   function editors() {
     return window.CKEDITOR ? Object.keys(CKEDITOR.instances).map(function (id) { return CKEDITOR.instances[id]; }) : [];
