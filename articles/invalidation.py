@@ -30,7 +30,7 @@ from django.utils import timezone
 
 from core.pagecache import purge_public_pages
 
-from .querysets import published_q
+from .querysets import is_public, published_q
 
 CONTENT_APPS = ("articles", "people", "taggit")
 # Models of those apps that no public page shows.
@@ -65,11 +65,6 @@ def kind_of(model) -> str:
 def is_public_content(model) -> bool:
     """Whether a write to this model may change a public page (for an article or a link: it depends)."""
     return kind_of(model) in {"article", "link", "content"}
-
-
-def _public(status, published_at, now) -> bool:
-    """The visibility rule (articles/querysets.py `published_q`) for values in hand."""
-    return status == PUBLISHED and published_at is not None and published_at <= now
 
 
 def _articles(using):
@@ -125,7 +120,7 @@ def _state_before(article, update_fields, using):
 def article_save_purges(before, article, now) -> bool:
     """Whether saving `article`, whose stored state was `before` (None: new), changes a public page."""
     after = (article.status, article.published_at)
-    if _public(*after, now) or (before is not None and _public(*before, now)):
+    if is_public(*after, now) or (before is not None and is_public(*before, now)):
         return True
     # Published but not public yet: scheduled. A new time must reach the cached pages' expiry.
     return after[0] == PUBLISHED and tuple(before or ()) != after
@@ -133,7 +128,7 @@ def article_save_purges(before, article, now) -> bool:
 
 def _article_is_public(article, using) -> bool:
     """Public by the instance in hand or by its row (the instance may be stale)."""
-    return _public(article.status, article.published_at, timezone.now()) or _any_public([article.pk], using)
+    return is_public(article.status, article.published_at, timezone.now()) or _any_public([article.pk], using)
 
 
 # --- links ---------------------------------------------------------------------------------------------

@@ -161,6 +161,11 @@ def can_share(user, article: Article) -> bool:
     return is_staff_member(user) and is_editor(user) and user.has_perm("articles.share_article")
 
 
+def can_release(user) -> bool:
+    """Release a whole issue (整期签发): the editors' work."""
+    return is_staff_member(user) and is_editor(user)
+
+
 def can_restore(user, article: Article) -> bool:
     return is_staff_member(user) and is_editor(user)
 

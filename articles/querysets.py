@@ -19,6 +19,12 @@ def published_q(now=None, prefix: str = "") -> Q:
     return Q(**{f"{prefix}status": "published", f"{prefix}published_at__lte": now})
 
 
+def is_public(status, published_at, now=None) -> bool:
+    """`published_q` for values in hand (an instance's fields as loaded or about to be saved), without a query;
+    tests/reader/test_visibility.py holds the two equal."""
+    return status == "published" and published_at is not None and published_at <= (now or timezone.now())
+
+
 def published_sql(alias: str, now=None) -> tuple[str, list]:
     """`published_q` as SQL, for the few hand-written queries on hot paths: a condition on the article table as
     `alias` names it, and its parameters. It is `published_q` itself, compiled by the ORM (once per process and

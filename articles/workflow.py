@@ -29,8 +29,7 @@ from .policy import (
     TRANSITIONS,
     WITHDRAW,
     Transition,
-    is_editor,
-    is_staff_member,
+    can_release,
     may_take,
 )
 
@@ -275,7 +274,7 @@ def release(issue: Issue, user, publish_at: datetime | None = None, *, leave_out
     all or nothing, when this editor may not approve an article in review (the four-eyes rule). A release of an
     issue released before keeps its earlier release time.
     """
-    if not (is_staff_member(user) and is_editor(user)):
+    if not can_release(user):
         raise PermissionDenied(_("You may not release this issue."))
     now = timezone.now()
     when = _publish_time(publish_at, now)

@@ -24,7 +24,7 @@ from articles.sharing import active_share_links, make_share_link, revoke_share_l
 
 from . import conflicts
 from .actions import BulkSubmitMixin
-from .columns import ArticleListColumns
+from .columns import ArticleListColumns, status_html
 from .display import ArticleDisplayMixin
 from .filters import StatusFilter
 from .forms import ArticleAdminForm, TransitionForm, form_fields, posted_for
@@ -220,10 +220,7 @@ class ArticleAdmin(
 
     @admin.display(description=gettext_lazy("status"), ordering="status")
     def state(self, obj):
-        if workflow.is_scheduled(obj):
-            when = timezone.localtime(obj.published_at).strftime("%Y-%m-%d %H:%M")
-            return format_html('<span class="state state--scheduled">{}</span>', _("Scheduled for %s") % when)
-        return format_html('<span class="state state--{}">{}</span>', obj.status, obj.get_status_display())
+        return status_html(obj, relative=False)
 
     @admin.display(description=gettext_lazy("placement"), ordering="issue__number")
     def placement(self, obj):
@@ -360,7 +357,7 @@ class ArticleAdmin(
                 for t in transitions
             ],
             "workflow_log": article.log.select_related("user")[:50],
-            "is_scheduled": workflow.is_scheduled(article),
+            "status_label": status_html(article, relative=False),
             "transition_form": TransitionForm(),
             "preview_url": reverse("article_preview", args=[article.pk]),
             "can_share": policy.can_share(request.user, article),

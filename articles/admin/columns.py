@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from articles import workflow
 from articles.models import Byline
-from articles.names import person
+from articles.names import byline_groups, person
 from articles.querysets import bylines_prefetch
 
 # The byline roles as the list prints them; roles not named here print their own (already short) label.
@@ -64,21 +64,17 @@ def time_tag(value: datetime.datetime | None, now=None) -> str:
     )
 
 
-def byline_groups(bylines) -> list[tuple[str, list[str]]]:
-    """Bylines in printed order, consecutive names of one role under one abbreviated role."""
-    groups: list[tuple[str, list[str]]] = []
-    for byline in bylines:
-        role = str(ROLE_SHORT.get(byline.role) or byline.get_role_display())
-        if groups and groups[-1][0] == role:
-            groups[-1][1].append(byline.author.name)
-        else:
-            groups.append((role, [byline.author.name]))
-    return groups
+def short_credits(bylines) -> list[tuple[str, list[str]]]:
+    """The bylines' credits (articles/names.py) with each role abbreviated: [(记者, [林知远, 王启航]), …]."""
+    return [
+        (str(ROLE_SHORT.get(group.role) or group.label), [author.name for author in group.authors])
+        for group in byline_groups(bylines)
+    ]
 
 
 def byline_line(bylines) -> str:
     """记者 林知远、王启航 · 摄影 苏晴."""
-    return " · ".join(f"{role} {'、'.join(names)}" for role, names in byline_groups(bylines))
+    return " · ".join(f"{role} {'、'.join(names)}" for role, names in short_credits(bylines))
 
 
 def byline_html(bylines) -> str:
@@ -89,9 +85,21 @@ def byline_html(bylines) -> str:
             role,
             format_html_join("、", '<span class="byline-name">{}</span>', ((n,) for n in names)),
         )
-        for role, names in byline_groups(bylines)
+        for role, names in short_credits(bylines)
     ]
     return format_html_join(" · ", "{}", ((g,) for g in groups))
+
+
+def status_html(obj, *, relative: bool) -> str:
+    """The status as a coloured label; a scheduled article's with its time (定时发布 明天 09:00 in lists, relative;
+    定时发布 2026-12-05 09:00 on its page), the exact time on hover."""
+    if not workflow.is_scheduled(obj):
+        return format_html('<span class="state state--{}">{}</span>', obj.status, obj.get_status_display())
+    local = timezone.localtime(obj.published_at).strftime("%Y-%m-%d %H:%M")
+    when = relative_time(obj.published_at) if relative else local
+    return format_html(
+        '<span class="state state--scheduled" title="{}">{} {}</span>', local, _("Scheduled"), when
+    )
 
 
 class PrefetchingChangeList(ChangeList):
@@ -112,16 +120,7 @@ class ArticleListColumns:
 
     @admin.display(description=_("status"), ordering="status")
     def status_label(self, obj):
-        """The status as a coloured label; a scheduled article's with its time, short (定时发布 明天 09:00)."""
-        if workflow.is_scheduled(obj):
-            local = timezone.localtime(obj.published_at).strftime("%Y-%m-%d %H:%M")
-            return format_html(
-                '<span class="state state--scheduled" title="{}">{} {}</span>',
-                local,
-                _("Scheduled"),
-                relative_time(obj.published_at),
-            )
-        return format_html('<span class="state state--{}">{}</span>', obj.status, obj.get_status_display())
+        return status_html(obj, relative=True)
 
     @admin.display(description=_("title"), ordering="title")
     def title_column(self, obj):

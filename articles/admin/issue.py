@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from articles import workflow
 from articles.models import ArticleStatus, Issue, IssuePage
-from articles.policy import is_editor
+from articles.policy import can_release
 
 from .release import ReleaseForm
 
@@ -68,7 +68,7 @@ class IssueAdmin(admin.ModelAdmin):
         issue = Issue.objects.filter(pk=object_id).first()
         if issue is not None:
             extra_context["in_review_count"] = issue.articles.filter(status=ArticleStatus.REVIEW).count()
-            extra_context["can_release"] = is_editor(request.user)
+            extra_context["can_release"] = can_release(request.user)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def release_view(self, request, pk):
@@ -76,7 +76,7 @@ class IssueAdmin(admin.ModelAdmin):
         articles/workflow.py `release`, which refuses while an article is not ready unless the editor
         confirmed to leave out exactly those, and approves the articles in review at one time."""
         issue = get_object_or_404(Issue, pk=pk)
-        if not is_editor(request.user):
+        if not can_release(request.user):
             raise PermissionDenied
         plan = workflow.release_plan(issue)
         form = ReleaseForm(request.POST or None, unready=plan.unready)

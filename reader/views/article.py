@@ -2,7 +2,6 @@
 
 import heapq
 from collections import Counter
-from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
@@ -11,6 +10,7 @@ from django.utils import timezone
 from taggit.models import TaggedItem
 
 from articles.models import Article, ArticleEvent, ArticleOrganization, Byline
+from articles.names import byline_groups
 from articles.querysets import published_sql, sql_datetime
 from core.fragments import shared_fragments
 from core.prepared import fetch
@@ -28,24 +28,6 @@ def article_detail(request, pk):
     if article is None:
         raise Http404("No published article with this number.")
     return render_article(request, article)
-
-
-@dataclass
-class BylineGroup:
-    """Consecutive bylines sharing a role, printed as one credit: 本报记者 林知远 王启航."""
-
-    role: str
-    label: str
-    authors: list = field(default_factory=list)
-
-
-def byline_groups(bylines) -> list[BylineGroup]:
-    groups: list[BylineGroup] = []
-    for byline in bylines:
-        if not groups or groups[-1].role != byline.role:
-            groups.append(BylineGroup(byline.role, byline.get_role_display()))
-        groups[-1].authors.append(byline.author)
-    return groups
 
 
 def related_articles(article, limit: int = RELATED_COUNT) -> list:

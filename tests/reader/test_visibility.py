@@ -318,3 +318,23 @@ def test_the_rule_as_sql_is_the_rule(django_db_blocker):
             cursor.execute(f"SELECT a.id FROM {Article._meta.db_table} a WHERE {condition}", params)
             assert {pk for (pk,) in cursor.fetchall()} == expected, now
     assert articles["published"].pk in expected and articles["draft"].pk not in expected
+
+
+def test_the_rule_for_values_in_hand_is_the_rule(django_db_blocker):
+    """is_public (an instance's fields, no query) says yes exactly to what published() selects, at the same
+    moments as above."""
+    from django.utils import timezone
+
+    from articles.models import Article
+    from articles.querysets import is_public
+
+    articles = [article_in_state(state) for state in STATES] + [article_in_state("published")]
+    scheduled_at = articles[STATES.index("scheduled")].published_at
+    for now in (
+        timezone.now(),
+        scheduled_at - datetime.timedelta(seconds=1),
+        scheduled_at,
+        articles[-1].published_at,
+    ):
+        expected = set(Article.objects.published(now=now).values_list("pk", flat=True))
+        assert {a.pk for a in articles if is_public(a.status, a.published_at, now)} == expected, now
