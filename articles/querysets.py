@@ -5,7 +5,7 @@ import datetime
 import functools
 
 from django.db import connection, models
-from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 # Reading order in an issue: by page, then position on the page; articles not placed on a page come last on
@@ -112,6 +112,25 @@ class IssueQuerySet(models.QuerySet):
             .order_by(due.desc(), "-date")
             .first()
         )
+
+
+class IssuePageQuerySet(models.QuerySet):
+    def with_files_public(self, now=None):
+        """Annotate `files_public`: whether the public may see the printed page itself (image and PDF). Yes when
+        at least one article is placed on the page and every article placed on it, or with an area on it
+        (转版), is public, since the image shows them all. The rule for page files (files/release.py)."""
+        from .models import Article, PageArea
+
+        placed = Article.objects.filter(page=OuterRef("pk"))
+        hidden_areas = PageArea.objects.filter(page=OuterRef("pk")).exclude(
+            published_q(now, prefix="article__")
+        )
+        rule = Q(Exists(placed)) & ~Q(Exists(placed.exclude(published_q(now)))) & ~Q(Exists(hidden_areas))
+        return self.annotate(files_public=ExpressionWrapper(rule, output_field=models.BooleanField()))
+
+    def fully_public(self, now=None):
+        """The pages whose image and PDF the public may see (`with_files_public`)."""
+        return self.with_files_public(now).filter(files_public=True)
 
 
 class ShareLinkQuerySet(models.QuerySet):

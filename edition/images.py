@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from PIL import Image
 
 from articles.models import Article, IssuePage, PageArea
+from core.storage import thumbnail_name
 
 # The rendered page: wide enough to read a column of 9-point type when zoomed on a phone, small enough to load.
 RENDER_WIDTH = 1600
@@ -44,7 +45,6 @@ IMAGE_EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp
 EDITION_IMAGE_RE = re.compile(
     r"^issue-\d+-page-\d+-(?P<width>\d{1,5})x(?P<height>\d{1,5})(?:_[A-Za-z0-9]+)?\.(?:jpg|png|gif|webp)$"
 )
-THUMBNAIL_SUFFIX = ".thumb.jpg"
 
 
 class PageRenderError(Exception):
@@ -119,10 +119,6 @@ def edition_image_name(page: IssuePage, width: int, height: int, extension: str)
     return f"issue-{page.issue.number}-page-{page.number}-{width}x{height}{extension}"
 
 
-def thumbnail_name(image_name: str) -> str:
-    return os.path.splitext(image_name)[0] + THUMBNAIL_SUFFIX
-
-
 def _replace_file(storage, name: str, data: bytes) -> None:
     """Write `data` at exactly `name` (the thumbnail's name is derived from its image's, so it must not move)."""
     if storage.exists(name):
@@ -182,9 +178,11 @@ class PageImage:
     height: int | None = None
 
 
-def page_image(page: IssuePage) -> PageImage | None:
-    """The page's image and thumbnail URLs, with no storage call; None when the page has no image."""
-    if not page.image:
+def page_image(page: IssuePage, *, public: bool = False) -> PageImage | None:
+    """The page's image and thumbnail URLs, with no storage call; None when the page has no image, or, for the
+    public site (`public`), when its image may not be shown (`IssuePage.files_public`, annotated by the query
+    that loaded the page)."""
+    if not page.image or (public and not page.files_public):
         return None
     url = page.image.url
     match = EDITION_IMAGE_RE.match(os.path.basename(page.image.name))
@@ -220,11 +218,13 @@ def _units(value: float) -> str:
 
 def public_pages(issue_number: int):
     """The pages of issue `issue_number` with a published article placed on them, in page order, with their
-    issue (one query; none when the issue has no such page)."""
+    issue and whether their image and PDF may be shown (`files_public`); one query, none when the issue has no
+    such page."""
     placed = Article.objects.published().filter(page=OuterRef("pk"))
     return (
         IssuePage.objects.filter(issue__number=issue_number)
         .filter(Exists(placed))
+        .with_files_public()
         .select_related("issue")
         .order_by("number")
     )

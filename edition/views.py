@@ -46,10 +46,10 @@ def edition_page(request, number, page):
     context = {
         "issue": issue,
         "page": current,
-        "image": page_image(current),
+        "image": page_image(current, public=True),
         "articles": articles,
         "areas": page_areas(current, articles),
-        "pages": [(p, page_image(p)) for p in pages],
+        "pages": [(p, page_image(p, public=True)) for p in pages],
         "previous_page": pages[index - 1] if index > 0 else None,
         "next_page": pages[index + 1] if index + 1 < len(pages) else None,
         "month": first_day,

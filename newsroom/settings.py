@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "search.apps.SearchConfig",
     "reader.apps.ReaderConfig",
     "editing.apps.EditingConfig",
+    "files.apps.FilesConfig",
     "edition.apps.EditionConfig",
     "printimport.apps.PrintImportConfig",
     "devdata.apps.DevDataConfig",
@@ -182,23 +183,46 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# Files not yet public (pages of unreleased issues, pictures of unpublished articles): never served as they are;
+# staff reach them through /private-media/ (files/views.py), which checks permission (core/storage.py).
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("DJANGO_PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
+# Behind nginx: the internal location that serves PRIVATE_MEDIA_ROOT once the view has said yes
+# (X-Accel-Redirect, docs/deployment.md). Empty: the view sends the file itself.
+PRIVATE_MEDIA_ACCEL_PREFIX = os.environ.get("DJANGO_PRIVATE_MEDIA_ACCEL_PREFIX", "")
+# How long a signed link to a private file lasts (S3's signed URLs, and links for share-link previews).
+PRIVATE_MEDIA_URL_SECONDS = int(os.environ.get("DJANGO_PRIVATE_MEDIA_URL_SECONDS", "300"))
 # Media: local files by default; S3-compatible object storage (django-storages) when a bucket is configured, so
 # that every app server sees the same uploads. All code reaches media through the storage API only.
 S3_BUCKET = os.environ.get("DJANGO_S3_BUCKET", "")
 if S3_BUCKET:
-    _MEDIA_STORAGE = {
+    _S3_OPTIONS = {
+        "endpoint_url": os.environ.get("DJANGO_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("DJANGO_S3_REGION") or None,
+        "access_key": os.environ.get("DJANGO_S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("DJANGO_S3_SECRET_ACCESS_KEY") or None,
+        "file_overwrite": False,
+        "default_acl": None,
+    }
+    _PUBLIC_MEDIA = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
+            **_S3_OPTIONS,
             "bucket_name": S3_BUCKET,
-            "endpoint_url": os.environ.get("DJANGO_S3_ENDPOINT_URL") or None,
-            "region_name": os.environ.get("DJANGO_S3_REGION") or None,
-            "access_key": os.environ.get("DJANGO_S3_ACCESS_KEY_ID") or None,
-            "secret_key": os.environ.get("DJANGO_S3_SECRET_ACCESS_KEY") or None,
             "custom_domain": os.environ.get("DJANGO_S3_CUSTOM_DOMAIN") or None,
             "location": os.environ.get("DJANGO_S3_PREFIX", "media"),
             "querystring_auth": env_bool("DJANGO_S3_SIGNED_URLS", False),
-            "file_overwrite": False,
-            "default_acl": None,
+        },
+    }
+    # Private files: a private bucket (or a prefix the public bucket's policy does not open), reached only by
+    # short-lived signed URLs that files/views.py hands out after its permission check.
+    _PRIVATE_MEDIA = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_S3_OPTIONS,
+            "bucket_name": os.environ.get("DJANGO_S3_PRIVATE_BUCKET") or S3_BUCKET,
+            "location": os.environ.get("DJANGO_S3_PRIVATE_PREFIX", "private-media"),
+            "querystring_auth": True,
+            "querystring_expire": PRIVATE_MEDIA_URL_SECONDS,
         },
     }
     # MEDIA_URL here only tells the Content-Security-Policy where media comes from; S3Storage builds the URLs.
@@ -209,9 +233,13 @@ if S3_BUCKET:
     else:
         MEDIA_URL = f"https://{S3_BUCKET}.s3.amazonaws.com/"
 else:
-    _MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    _PUBLIC_MEDIA = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    _PRIVATE_MEDIA = {"BACKEND": "core.storage.PrivateFileSystemStorage"}
 STORAGES = {
-    "default": _MEDIA_STORAGE,
+    # Routes each file to the public or the private storage by its name (core/storage.py).
+    "default": {"BACKEND": "core.storage.MediaStorage"},
+    "public": _PUBLIC_MEDIA,
+    "private": _PRIVATE_MEDIA,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

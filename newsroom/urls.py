@@ -9,6 +9,7 @@ from django.urls import include, path
 from articles.editor import upload_image
 from core.health import healthz
 from edition import urls as edition_urls
+from files.views import private_media
 from reader import urls as reader_urls
 from reader.views import article_preview
 from search.views import search_page
@@ -25,6 +26,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("search/", search_page, name="search"),
+    # Files not yet public, for those who may see them (files/views.py); MEDIA_URL serves only public ones.
+    path("private-media/<path:name>", private_media, name="private_media"),
     path("", include(reader_urls)),  # feeds, sitemaps, share-link previews: before the entity pages
     path("", include((reader_urls.people_patterns, "people"))),
     path("", include((reader_urls.article_patterns + edition_urls.urlpatterns, "articles"))),

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
+from core.storage import PrivateUpload
 from core.uploads import validate_image_upload
 from core.urls_cache import cached_reverse
 from people.models import Author, Organization
@@ -91,7 +92,11 @@ class Article(models.Model):
     )
 
     image = models.ImageField(
-        _("image"), upload_to="articles/%Y/%m/", blank=True, validators=[validate_image_upload]
+        _("image"),
+        upload_to=PrivateUpload("articles/%Y/%m/"),
+        blank=True,
+        validators=[validate_image_upload],
+        db_index=True,  # the private-file view finds the article by its file (files/views.py)
     )
     image_caption = models.CharField(_("image caption"), max_length=300, blank=True)
     image_credit = models.CharField(_("image credit"), max_length=100, blank=True)

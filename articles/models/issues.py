@@ -6,11 +6,12 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.slugs import SlugFromName
+from core.storage import PrivateUpload, is_private
 from core.uploads import validate_image_upload, validate_pdf_upload
 from core.urls_cache import cached_reverse
 from people.models import Organization
 
-from ..querysets import IssueQuerySet
+from ..querysets import IssuePageQuerySet, IssueQuerySet
 
 
 class Section(SlugFromName, models.Model):
@@ -73,14 +74,19 @@ class IssuePage(models.Model):
     number = models.PositiveSmallIntegerField(_("page number"))
     name = models.CharField(_("page name"), max_length=40, blank=True)
     pdf = models.FileField(
-        _("PDF of the printed page"), upload_to="pages/%Y/%m/", blank=True, validators=[validate_pdf_upload]
+        _("PDF of the printed page"),
+        upload_to=PrivateUpload("pages/%Y/%m/"),
+        blank=True,
+        validators=[validate_pdf_upload],
     )
     image = models.ImageField(
         _("image of the printed page"),
-        upload_to="pages/%Y/%m/",
+        upload_to=PrivateUpload("pages/%Y/%m/"),
         blank=True,
         validators=[validate_image_upload],
     )
+
+    objects = IssuePageQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("page")
@@ -97,6 +103,11 @@ class IssuePage(models.Model):
 
     def get_absolute_url(self):
         return cached_reverse("articles:issue_page", self.issue.number, self.number)
+
+    @property
+    def pdf_is_public(self) -> bool:
+        """The PDF is in public storage (files/release.py put it there: every article on the page is public)."""
+        return bool(self.pdf) and not is_private(self.pdf.name)
 
 
 class Event(SlugFromName, models.Model):

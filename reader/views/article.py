@@ -163,6 +163,7 @@ def render_article(request, article, *, preview=False, extra_context=None):
         "related": related_articles(article),
         "previous_article": previous,
         "next_article": following,
+        "image_url": article.image.url if article.image else "",
     }
     if extra_context:
         context.update(extra_context)

@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET
 
 from articles.policy import article_visible_or_404
 from articles.sharing import resolve_share_token
+from files.views import signed_url
 
 from .article import render_article
 
@@ -18,7 +19,10 @@ def mark_private(response):
 
 
 def render_preview(request, article, *, shared: bool = False):
-    response = render_article(request, article, preview=True, extra_context={"shared_preview": shared})
+    extra = {"shared_preview": shared}
+    if shared and article.image:  # the outside reviewer is nobody to the private-file view: a signed link
+        extra["image_url"] = signed_url(article.image.name)
+    response = render_article(request, article, preview=True, extra_context=extra)
     return mark_private(response)
 
 

@@ -1,0 +1,118 @@
+"""/private-media/<name>: a private file, for whoever may see what it belongs to.
+
+- Staff who may see the article (`articles.policy.can_view`) or edit pages (`articles.change_issuepage`) get it.
+- A link signed by `signed_url` (a share-link preview shows the article's picture this way) gets it until the
+  link expires (PRIVATE_MEDIA_URL_SECONDS).
+- Anybody else gets it only when the clock alone has made its article or page public (a scheduled
+  publication, an issue released for a later time) since its file was last placed: the file is moved to public
+  storage now (files/release.py) and the reader is sent to its public URL.
+- Everyone else, and every unknown name, gets the same 404.
+
+The file goes out through nginx (X-Accel-Redirect to PRIVATE_MEDIA_ACCEL_PREFIX, docs/deployment.md), as a
+short-lived signed URL of the private bucket (S3), or from this process (development).
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import posixpath
+from urllib.parse import quote
+
+from django.conf import settings
+from django.core import signing
+from django.core.files.storage import FileSystemStorage, default_storage, storages
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.views.decorators.http import require_safe
+
+from articles.models import Article, IssuePage
+from articles.policy import can_view
+from core.storage import PRIVATE_PREFIX, THUMBNAIL_SUFFIX, is_private
+
+from . import release
+
+SIGNER_SALT = "files.private-media"
+# What a private file may be sent as; anything else is a download.
+INLINE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp", "application/pdf"}
+
+
+def signed_url(name: str) -> str:
+    """A link to the private file `name` that works for anyone until PRIVATE_MEDIA_URL_SECONDS pass."""
+    url = default_storage.url(name)
+    if not is_private(name):
+        return url
+    return f"{url}?s={quote(signing.TimestampSigner(salt=SIGNER_SALT).sign(name))}"
+
+
+def _signature_valid(name: str, signature: str) -> bool:
+    try:
+        signed = signing.TimestampSigner(salt=SIGNER_SALT).unsign(
+            signature, max_age=settings.PRIVATE_MEDIA_URL_SECONDS
+        )
+    except signing.BadSignature:
+        return False
+    return signed == name
+
+
+def find_owner(name: str):
+    """(the article or page the private file `name` belongs to, the file field's name), or (None, None)."""
+    article = Article.objects.filter(image=name).first()
+    if article is not None:
+        return article, "image"
+    page = IssuePage.objects.filter(pdf=name).first()
+    if page is not None:
+        return page, "pdf"
+    if name.endswith(THUMBNAIL_SUFFIX):  # a page image's thumbnail: find the image it was made from
+        stem = name[: -len(THUMBNAIL_SUFFIX)]
+        page = IssuePage.objects.filter(image__startswith=stem + ".").first()
+        if page is not None:
+            return page, "image"
+    page = IssuePage.objects.filter(image=name).first()
+    return (page, "image") if page is not None else (None, None)
+
+
+def staff_may_see(user, owner) -> bool:
+    """The article's picture: who may see the article in the admin. A printed page shows every article on it,
+    other reporters' drafts included: those who edit pages (editors), not those who only look them up."""
+    if isinstance(owner, Article):
+        return can_view(user, owner)
+    return bool(user.is_active and user.is_staff and user.has_perm("articles.change_issuepage"))
+
+
+@require_safe
+def private_media(request, name: str):
+    full = PRIVATE_PREFIX + name
+    if posixpath.normpath(name) != name or name.startswith("/"):
+        raise Http404
+    owner, field = find_owner(full)
+    if owner is None:
+        raise Http404
+    if staff_may_see(request.user, owner) or _signature_valid(full, request.GET.get("s", "")):
+        return _send(full)
+    if release.should_be_public(owner):
+        release.place(type(owner), owner.pk)
+        owner.refresh_from_db(fields=[field])
+        moved = getattr(owner, field).name
+        if moved and not is_private(moved):
+            target = moved if not full.endswith(THUMBNAIL_SUFFIX) else release.derived_names(moved)[0]
+            return HttpResponseRedirect(default_storage.url(target))
+    raise Http404
+
+
+def _send(name: str):
+    inner = name[len(PRIVATE_PREFIX) :]
+    content_type = mimetypes.guess_type(inner)[0] or "application/octet-stream"
+    backend = storages["private"]
+    if settings.PRIVATE_MEDIA_ACCEL_PREFIX:
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = settings.PRIVATE_MEDIA_ACCEL_PREFIX.rstrip("/") + "/" + quote(inner)
+    elif isinstance(backend, FileSystemStorage):
+        if not backend.exists(inner):
+            raise Http404
+        response = FileResponse(backend.open(inner, "rb"), content_type=content_type)
+    else:  # object storage: a signed URL that expires soon
+        response = HttpResponseRedirect(backend.url(inner))
+    disposition = "inline" if content_type in INLINE_TYPES else "attachment"
+    response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(posixpath.basename(inner))}"
+    response["Cache-Control"] = "private, no-store, max-age=0"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
