@@ -71,7 +71,7 @@ PAGE_KEY_PREFIX = "pagecache:page:"
 CACHEABLE_STATUSES = {200, 301, 404}
 # Query parameters that make a request private (preview and share tokens): never cached whatever the page says.
 PRIVATE_QUERY_KEYS = {"token", "preview", "share", "key", "signature"}
-DEFAULT_EXCLUDED_PATHS = ("/share/", "/preview/", "/accounts/", "/healthz")
+DEFAULT_EXCLUDED_PATHS = ("/share/", "/preview/", "/accounts/", "/healthz", "/private-media/")
 # Response headers a stored page may vary on: none. The key holds the language the site chose (`language_of`),
 # and no page varies on Accept-Language (core/locale.py); one that did would not be stored.
 ALLOWED_VARY: frozenset[str] = frozenset()

@@ -293,3 +293,13 @@ def test_page_files_rule_matches_for_many_pages_in_one_query(django_assert_num_q
     with django_assert_num_queries(1):
         rule = dict(IssuePage.objects.with_files_public().values_list("pk", "files_public"))
     assert rule == {pages[0].pk: True, pages[1].pk: False, pages[2].pk: False}
+
+
+def test_the_page_cache_never_keeps_an_answer_of_the_private_view(client, page_cache):
+    """The private view's answers depend on who asks and on the clock: none is kept for the next reader."""
+    article = ArticleFactory(status="review", image=image_file("月食.png"))
+    url = article.image.url
+    assert client.get(url).status_code == 404
+    # Published by a write no signal sees (no purge): a kept 404 would now be served.
+    Article.objects.filter(pk=article.pk).update(status="published", published_at=timezone.now())
+    assert client.get(url).status_code == 302
