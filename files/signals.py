@@ -9,7 +9,7 @@ from django.db.models.signals import post_delete, post_init, post_save, pre_save
 from articles.models import Article, IssuePage, PageArea
 from core.storage import is_private
 
-from . import release
+from . import body_images, release
 
 PLACING = "_files_placing"  # set by release.place on the instance it saves: no second pass for that save
 LOADED = "_files_loaded"  # the file names as loaded or last saved, to see a replaced file
@@ -49,10 +49,12 @@ def _before_save(sender, instance, raw=False, **kwargs):
     ]
 
 
-def _saved(sender, instance, raw=False, using="default", **kwargs):
+def _saved(sender, instance, raw=False, using="default", update_fields=None, created=False, **kwargs):
     if raw or instance.__dict__.pop(PLACING, False):
         _loaded(sender, instance)
         return
+    if sender is Article:
+        body_images.link(instance, update_fields, created)
     replaced = instance.__dict__.pop(REPLACED, [])
     _loaded(sender, instance)
 

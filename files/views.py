@@ -3,6 +3,8 @@
 - Staff who may see the article (`articles.policy.can_view`) or edit pages (`articles.change_issuepage`) get it.
 - A link signed by `signed_url` (a share-link preview shows the article's picture this way) gets it until the
   link expires (PRIVATE_MEDIA_URL_SECONDS).
+- An image inserted into an article body from the editor: newsroom staff, and anybody while a public article's
+  body shows it (files/body_images.py).
 - Anybody else gets it only when the clock alone has made its article or page public (a scheduled
   publication, an issue released for a later time) since its file was last placed: the file is moved to public
   storage now (files/release.py) and the reader is sent to its public URL.
@@ -25,10 +27,10 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirec
 from django.views.decorators.http import require_safe
 
 from articles.models import Article, IssuePage
-from articles.policy import can_view
+from articles.policy import can_view, is_editor, is_reporter, is_staff_member
 from core.storage import PRIVATE_PREFIX, THUMBNAIL_SUFFIX, is_private
 
-from . import release
+from . import body_images, release
 
 SIGNER_SALT = "files.private-media"
 # What a private file may be sent as; anything else is a download.
@@ -78,10 +80,24 @@ def staff_may_see(user, owner) -> bool:
     return bool(user.is_active and user.is_staff and user.has_perm("articles.change_issuepage"))
 
 
+def may_see_editor_images(user) -> bool:
+    """Images uploaded from the body editor: every member of the newsroom who writes or edits articles (their
+    names are random, and only articles' bodies name them)."""
+    return is_staff_member(user) and (is_reporter(user) or is_editor(user))
+
+
 @require_safe
 def private_media(request, name: str):
     full = PRIVATE_PREFIX + name
     if posixpath.normpath(name) != name or name.startswith("/"):
+        raise Http404
+    if full.startswith(body_images.EDITOR_FOLDER):
+        if (
+            may_see_editor_images(request.user)
+            or _signature_valid(full, request.GET.get("s", ""))
+            or body_images.shown_publicly(full)
+        ):
+            return _send(full)
         raise Http404
     owner, field = find_owner(full)
     if owner is None:

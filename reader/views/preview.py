@@ -5,6 +5,7 @@ from django.views.decorators.http import require_GET
 
 from articles.policy import article_visible_or_404
 from articles.sharing import resolve_share_token
+from files.body_images import sign_in
 from files.views import signed_url
 
 from .article import render_article
@@ -20,8 +21,10 @@ def mark_private(response):
 
 def render_preview(request, article, *, shared: bool = False):
     extra = {"shared_preview": shared}
-    if shared and article.image:  # the outside reviewer is nobody to the private-file view: a signed link
-        extra["image_url"] = signed_url(article.image.name)
+    if shared:  # the outside reviewer is nobody to the private-file view: signed links to the pictures
+        if article.image:
+            extra["image_url"] = signed_url(article.image.name)
+        article.body = sign_in(article.body, signed_url)  # shown only, never saved
     response = render_article(request, article, preview=True, extra_context=extra)
     return mark_private(response)
 
