@@ -51,6 +51,15 @@ class Placement:
     moved: list[str] = field(default_factory=list)
     public: bool = False
     missing: list[str] = field(default_factory=list)
+    renamed: dict[str, tuple[str, str]] = field(default_factory=dict)  # field: (old name, new name)
+
+    def follow(self, instance) -> None:
+        """Give an instance in memory (the caller's copy) the new names, where it still has the old ones."""
+        for name, (old, new) in self.renamed.items():
+            file = getattr(instance, name)
+            if file.name == old:
+                file.name = new
+                instance.__dict__.setdefault("_files_loaded", {})[name] = new
 
 
 def place(model: type, pk: int, now=None) -> Placement:
@@ -73,6 +82,7 @@ def place(model: type, pk: int, now=None) -> Placement:
                 new = _copy(file.name, public_name(file.name) if result.public else private_name(file.name))
                 copies.append(new)
                 old.append(file.name)
+                result.renamed[name] = (file.name, new)
                 file.name = new
                 result.moved.append(name)
             if result.moved:
@@ -107,13 +117,15 @@ def _delete_with_derived(name: str) -> None:
             default_storage.delete(each)
 
 
-def place_article(pk: int, page_ids=(), now=None) -> None:
-    """An article changed: its picture, and the pages it is placed on or has areas on (their rule reads it)."""
-    place(Article, pk, now)
+def place_article(pk: int, page_ids=(), now=None) -> Placement:
+    """An article changed: its picture, and the pages it is placed on or has areas on (their rule reads it).
+    Returns what was done with the article's own picture."""
+    result = place(Article, pk, now)
     on_pages = IssuePage.objects.filter(Q(articles=pk) | Q(areas__article=pk)).values_list("pk", flat=True)
     pages = set(page_ids) | set(on_pages)
     for page_id in sorted(pages):
         place(IssuePage, page_id, now)
+    return result
 
 
 def misplaced(now=None):

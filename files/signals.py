@@ -62,9 +62,10 @@ def _saved(sender, instance, raw=False, using="default", update_fields=None, cre
         for name in replaced:
             _delete_unless_used(sender, name)
         if sender is Article:
-            release.place_article(instance.pk, page_ids=[instance.page_id] if instance.page_id else [])
+            placed = release.place_article(instance.pk, page_ids=[instance.page_id] if instance.page_id else [])
         else:
-            release.place(IssuePage, instance.pk)
+            placed = release.place(IssuePage, instance.pk)
+        placed.follow(instance)  # the saver's copy names the files where they now are
 
     transaction.on_commit(after_commit, using=using)
 

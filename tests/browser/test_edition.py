@@ -94,8 +94,11 @@ def edition():
         subtitle="12家单位入选，将获三年滚动支持",
         body=BODY,
     )
+    # In review, in the issue but on no page yet: a page image showing it would not be public (files/release.py).
     hidden = article_on(front, "待审稿件：省科协启动科技馆之城建设调研", "review", position=3, body=BODY)
-    print_page(front, [lead, news, hidden])
+    hidden.page = None
+    hidden.save()
+    print_page(front, [lead, news])
     feature = article_on(second, "农大科技特派员把“课堂”搬到大棚里", position=1, body=BODY)
     print_page(second, [feature])
     explainer = article_on(third, "寒潮来袭，手机上的气象预警怎么看", position=1, body=BODY)

@@ -303,3 +303,17 @@ def test_the_page_cache_never_keeps_an_answer_of_the_private_view(client, page_c
     # Published by a write no signal sees (no purge): a kept 404 would now be served.
     Article.objects.filter(pk=article.pk).update(status="published", published_at=timezone.now())
     assert client.get(url).status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_saved_instance_names_its_moved_files():
+    """In autocommit (commands, imports) the move happens inside save(): the caller's copy follows it."""
+    from edition.images import render_page_image
+
+    page = IssuePageFactory()
+    PublishedArticleFactory(issue=page.issue, page=page)
+    page.pdf.save("page.pdf", pdf_upload().file, save=True)
+    assert not is_private(page.pdf.name)
+    render_page_image(page)  # reads the PDF through the name it holds
+    page.refresh_from_db()
+    assert not is_private(page.image.name) and url_path(page.image.url).is_file()
