@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.storage import PRIVATE_PREFIX
 from core.uploads import validate_image_upload
 
 
@@ -25,7 +26,16 @@ class RichTextWidget(CKEditorWidget):
 
     @property
     def media(self):
-        return super().media + forms.Media(js=["articles/admin/editor-csrf.js"])
+        # ckeditor-csp.js runs CKEditor's inline event handlers from real listeners, so the admin's
+        # Content-Security-Policy needs no inline script. It must run after ckeditor.js and before the editor
+        # is built: naming ckeditor.js first in this list is what makes Django's media merge keep that order.
+        return super().media + forms.Media(
+            js=[
+                "ckeditor/ckeditor/ckeditor.js",
+                "articles/admin/ckeditor-csp.js",
+                "articles/admin/editor-csrf.js",
+            ]
+        )
 
 
 def _error(message: str, status: int = 400) -> JsonResponse:
@@ -35,19 +45,29 @@ def _error(message: str, status: int = 400) -> JsonResponse:
 @staff_member_required
 @require_POST
 def upload_image(request):
-    """Receive one image from the editor and answer in CKEditor's JSON upload protocol."""
+    """Receive one image from the editor and answer in CKEditor's JSON upload protocol.
+
+    What is stored is the image without its metadata (core/filecleaning.strip_image), like the models' images.
+    """
+    from django.core.files.base import ContentFile
+
+    from core.filecleaning import strip_image
+
     upload = request.FILES.get("upload")
     if upload is None:
         return _error(_("No file was uploaded."))
     try:
         validate_image_upload(upload)
+        stripped = strip_image(upload.read())
     except ValidationError as exc:
         return _error(" ".join(exc.messages))
     extension = os.path.splitext(upload.name)[1].lower()
     if extension not in {".jpg", ".jpeg", ".png", ".gif", ".webp"}:
         extension = ".img"
-    name = f"editor/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{extension}"
-    saved = default_storage.save(name, upload)
+    # Private (core/storage.py): the public sees it only while an article whose body shows it is public
+    # (files/body_images.py); the body keeps the /private-media/ address the editor inserts.
+    name = f"{PRIVATE_PREFIX}editor/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}{extension}"
+    saved = default_storage.save(name, ContentFile(stripped))
     return JsonResponse(
         {"uploaded": 1, "fileName": os.path.basename(saved), "url": default_storage.url(saved)}
     )

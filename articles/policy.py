@@ -18,7 +18,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
-from .models import Article, ArticleStatus
+from .models import Article, ArticleLog, ArticleStatus
+from .revisions import TEXT_FIELDS, text_of, versions_of
 
 REPORTERS = "Reporters"
 EDITORS = "Editors"
@@ -209,11 +210,12 @@ class Transition:
     sources: frozenset
     target: str
     who: Who = Who.EDITOR
-    four_eyes: bool = False  # refused to whoever wrote the article, when settings.WORKFLOW_FOUR_EYES
+    four_eyes: bool = False  # refused to whoever wrote or changed the article's text (`four_eyes_refusal`)
     needs_comment: bool = False
     takes_time: bool = False  # sets the publication time: the one given, or now
     needs_time: bool = False  # ... which must be given
     only_when_scheduled: bool = False  # published, its time still ahead
+    revokes_share_links: bool = False  # the article's share links end with it (articles/sharing.py)
     mail: Mail | None = None
 
 
@@ -261,6 +263,8 @@ TRANSITIONS = {
             sources=frozenset({S.PUBLISHED}),
             target=S.WITHDRAWN,
             needs_comment=True,
+            # A withdrawn text is not read through a link made before; reopening does not revive one.
+            revokes_share_links=True,
             mail=Mail(
                 Tell.CREATOR,
                 _("Withdrawn: %(title)s"),
@@ -283,19 +287,88 @@ TRANSITIONS = {
 }
 
 
-def may_take(user, action: str, article: Article) -> bool:
-    """Whether this user's role may ever take the transition `action` on this article (regardless of its
-    current state): who the transition declares, and the four-eyes rule where it applies."""
+def role_may(user, action: str, article: Article) -> bool:
+    """Whether this user's role may take the transition `action` on this article, the four-eyes rule aside."""
     transition = TRANSITIONS.get(action)
     if transition is None or not is_staff_member(user):
         return False
     if transition.who == Who.AUTHOR_OR_EDITOR:
-        allowed = is_editor(user) or (is_reporter(user) and is_owner(user, article))
-    else:
-        allowed = is_editor(user)
-    if allowed and transition.four_eyes and settings.WORKFLOW_FOUR_EYES:
-        return not wrote(user, article)
-    return allowed
+        return is_editor(user) or (is_reporter(user) and is_owner(user, article))
+    return is_editor(user)
+
+
+def refusal(user, action: str, article: Article):
+    """Why this user may never take the transition `action` on this article (regardless of its current state):
+    their role, or the four-eyes rule where it applies. None when they may."""
+    if not role_may(user, action, article):
+        return _("You may not do this to this article.")
+    if TRANSITIONS[action].four_eyes:
+        return four_eyes_refusal(user, article)
+    return None
+
+
+def may_take(user, action: str, article: Article) -> bool:
+    """Whether this user's role may ever take the transition `action` on this article (regardless of its
+    current state): who the transition declares, and the four-eyes rule where it applies."""
+    return refusal(user, action, article) is None
+
+
+# ----- the four-eyes rule (四眼原则): whoever approves neither wrote the text nor changed it ----------------
+
+# The text the rule counts (articles/revisions.py TEXT_FIELDS: the TEXT group, the image's caption and credit):
+# what an editor answers for by changing it. Placing the article, its links and its picture file are the desk's
+# work, not its text.
+
+
+def four_eyes_refusal(user, article: Article):
+    """Why the four-eyes rule keeps this user from approving (or rescheduling) this article, or None. On unless
+    settings.WORKFLOW_FOUR_EYES is off; counting who changed the text unless FOUR_EYES_COUNTS_TEXT_EDITORS is."""
+    if not settings.WORKFLOW_FOUR_EYES:
+        return None
+    if wrote(user, article):
+        return _("You wrote this article or stand in its byline: another editor must approve it.")
+    if settings.FOUR_EYES_COUNTS_TEXT_EDITORS and changed_text(user, article):
+        return _("You changed its text after it was submitted for review: another editor must approve it.")
+    return None
+
+
+def _answered_for_since(user, article: Article):
+    """When someone other than `user` last submitted the article for review, answering for its text then (None:
+    no one else ever has). The same person submitting their own changes answers for nothing."""
+    submissions = ArticleLog.objects.filter(article_id=article.pk, to_status=ArticleStatus.REVIEW)
+    return submissions.exclude(user_id=user.pk).order_by("-at", "-id").values_list("at", flat=True).first()
+
+
+def changed_text(user, article: Article) -> bool:
+    """Whether `user` changed the article's text since someone else last submitted it for review.
+
+    The record is the article's revisions (django-reversion, articles/revisions.py: every save in the admin and
+    every restore, with its user and time), each compared with the one before it; and the article as it is now,
+    compared with its newest revision, for a change not yet in one (the admin's workflow buttons save the form,
+    then take the transition, before the revision is written). An article's first revision is its making: in the
+    admin, by the print import, or, for one made in code, recorded before its first edit (`record_as_made`). A
+    first revision by someone other than its creator has nothing to be compared with (an article edited before
+    that was recorded): it counts."""
+    if not (article.pk and user and user.pk):
+        return False
+    since = _answered_for_since(user, article)
+    previous = None  # the text of the revision before
+    for version in versions_of(article).order_by("pk"):
+        text, revision = text_of(version.field_dict), version.revision
+        mine_since = revision.user_id == user.pk and (since is None or revision.date_created > since)
+        if mine_since and _changes(user, article, text, previous):
+            return True
+        previous = text
+    if article.updated_by_id != user.pk or (since is not None and article.updated_at <= since):
+        return False
+    return _changes(user, article, text_of({name: getattr(article, name) for name in TEXT_FIELDS}), previous)
+
+
+def _changes(user, article: Article, text: tuple, previous: tuple | None) -> bool:
+    """Whether this text, saved by `user`, changed the text before it; with none before, see `changed_text`."""
+    if previous is None:
+        return user.pk != article.created_by_id
+    return text != previous
 
 
 def article_visible_or_404(user, pk, queryset=None) -> Article:

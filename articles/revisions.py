@@ -109,3 +109,28 @@ def restore(article: Article, version: Version, user) -> Article:
 
 def versions_of(article: Article):
     return Version.objects.get_for_object(article).select_related("revision", "revision__user")
+
+
+def record_as_made(article: Article) -> bool:
+    """Record an article that has no revision yet, as it is, in a revision with no user: one made in code (the
+    demo, a script), before its first edit in the admin. Each edit then has the content it changed to be compared
+    with (the history, a conflict, the four-eyes rule: articles/policy.py). The admin and the print import record
+    the articles they make themselves."""
+    if Version.objects.get_for_object(article).exists():
+        return False
+    with transaction.atomic(), reversion.create_revision():
+        reversion.add_to_revision(article)
+        reversion.set_comment(_("As it was before its first edit in the newsroom"))
+    return True
+
+
+_BETWEEN_TAGS = re.compile(r">\s+<")
+
+
+def text_of(values: dict) -> tuple[str, ...]:
+    """The text fields of an article (or a revision's `field_dict`), without the differences an editor's widget
+    makes on its own (line ends, indenting between tags)."""
+    return tuple(
+        _BETWEEN_TAGS.sub("><", str(values.get(name) or "").replace("\r\n", "\n")).strip()
+        for name in TEXT_FIELDS
+    )

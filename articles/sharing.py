@@ -33,6 +33,12 @@ def revoke_share_link(link: ShareLink) -> None:
         link.save(update_fields=["revoked_at"])
 
 
+def revoke_all_share_links(article: Article, when=None) -> int:
+    """Revoke every share link of the article not revoked yet (its withdrawal: articles/workflow.py). A link is
+    never valid again once revoked, so nothing that happens to the article later revives it."""
+    return article.share_links.filter(revoked_at__isnull=True).update(revoked_at=when or timezone.now())
+
+
 def active_share_links(article: Article):
     return article.share_links.valid()
 

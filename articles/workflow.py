@@ -2,8 +2,9 @@
 
 The transitions are declared in articles/policy.py (`TRANSITIONS`); `take` runs any of them. Each checks the
 role first (PermissionDenied), then the article's state (TransitionError), then its arguments
-(ValidationError); locks the row; saves; writes the log row in the same transaction; and sends its side effects
-(mail, cache purge) only once the transaction has committed.
+(ValidationError); locks the row; saves; revokes the share links where the transition says so (withdraw); writes
+the log row in the same transaction; and sends its side effects (mail, cache purge) only once the transaction has
+committed.
 
     draft ──submit──▶ review ──approve (now / at a time)──▶ published ──withdraw──▶ withdrawn
       ▲                 │                                                           │
@@ -30,8 +31,12 @@ from .policy import (
     WITHDRAW,
     Transition,
     can_release,
+    four_eyes_refusal,
     may_take,
+    refusal,
+    role_may,
 )
+from .sharing import revoke_all_share_links
 
 __all__ = [
     "TRANSITIONS",
@@ -41,6 +46,7 @@ __all__ = [
     "TransitionError",
     "allowed_transitions",
     "approve",
+    "four_eyes_note",
     "is_scheduled",
     "may_take",
     "release",
@@ -89,16 +95,31 @@ def _check_state(article: Article, transition: Transition, now: datetime) -> Non
 def allowed_transitions(article: Article, user) -> list[Transition]:
     """The transitions this user may take on this article now (what the admin shows as buttons)."""
     now = timezone.now()
-    result = []
+    return [
+        t for t in TRANSITIONS.values() if _state_allows(article, t, now) and may_take(user, t.name, article)
+    ]
+
+
+def _state_allows(article: Article, transition: Transition, now: datetime) -> bool:
+    try:
+        _check_state(article, transition, now)
+    except TransitionError:
+        return False
+    return True
+
+
+def four_eyes_note(article: Article, user):
+    """Why an approval (or rescheduling) the article's state allows now is not this editor's to take: the
+    four-eyes rule's reason, for the admin to show where the button would be. None when nothing is held back."""
+    now = timezone.now()
     for transition in TRANSITIONS.values():
-        if not may_take(user, transition.name, article):
-            continue
-        try:
-            _check_state(article, transition, now)
-        except TransitionError:
-            continue
-        result.append(transition)
-    return result
+        if (
+            transition.four_eyes
+            and _state_allows(article, transition, now)
+            and role_may(user, transition.name, article)
+        ):
+            return four_eyes_refusal(user, article)
+    return None
 
 
 def _publish_time(publish_at: datetime | None, now: datetime) -> datetime:
@@ -123,16 +144,18 @@ def take(
 ) -> Article:
     """Take the transition `name` (articles/policy.py) on `article` as `user`. A comment is kept only where the
     transition asks for one, a publication time only where it sets one."""
-    if not may_take(user, name, article):  # an undeclared name included
-        raise PermissionDenied(_("You may not do this to this article."))
+    reason = refusal(user, name, article)  # an undeclared name included
+    if reason:
+        raise PermissionDenied(reason)
     transition = TRANSITIONS[name]
     comment = (comment or "").strip() if transition.needs_comment else ""
     with transaction.atomic():
         locked = Article.objects.select_for_update().get(pk=article.pk)
         now = timezone.now()
-        # Re-check the role on the locked row: bylines or ownership may have changed meanwhile.
-        if not may_take(user, name, locked):
-            raise PermissionDenied(_("You may not do this to this article."))
+        # Re-check the role on the locked row: bylines, ownership or the text may have changed meanwhile.
+        reason = refusal(user, name, locked)
+        if reason:
+            raise PermissionDenied(reason)
         _check_state(locked, transition, now)
         _check_arguments(transition, comment, publish_at)
         from_status = locked.status
@@ -144,6 +167,8 @@ def take(
             locked.published_at = when
             fields.append("published_at")
         locked.save(update_fields=fields)
+        if transition.revokes_share_links:
+            revoke_all_share_links(locked, now)
         ArticleLog.objects.create(
             article=locked,
             user=user,
@@ -226,7 +251,8 @@ class ReleasePlan:
 @dataclass
 class ReleaseResult:
     """What a release did: the articles approved and when the issue is released; or, refused, why.
-    `four_eyes`: refused because this editor wrote an article in review (another editor must release)."""
+    `four_eyes`: refused because this editor wrote an article in review, or changed its text (another editor
+    must release)."""
 
     approved: list[Article] = field(default_factory=list)
     refused: list[tuple[Article, str]] = field(default_factory=list)
@@ -271,7 +297,8 @@ def release(issue: Issue, user, publish_at: datetime | None = None, *, leave_out
     Refused, with nothing changed, while an article placed in the issue is not ready (a draft, or withdrawn),
     unless `leave_out` (articles or their ids) names exactly the ones not ready: those stay as they are and out
     of the paper. If that set changed since the editor saw it, the release is refused again. Also refused,
-    all or nothing, when this editor may not approve an article in review (the four-eyes rule). A release of an
+    all or nothing, when this editor may not approve an article in review (the four-eyes rule: wrote it, or
+    changed its text). A release of an
     issue released before keeps its earlier release time.
     """
     if not can_release(user):
@@ -289,11 +316,7 @@ def release(issue: Issue, user, publish_at: datetime | None = None, *, leave_out
             raise ValidationError(
                 _("No article of this issue is ready to be released."), code="nothing_ready"
             )
-        refused = [
-            (a, _("You wrote it or stand in its byline."))
-            for a in plan.in_review
-            if not may_take(user, APPROVE, a)
-        ]
+        refused = [(a, reason) for a in plan.in_review if (reason := refusal(user, APPROVE, a))]
         if refused:
             return ReleaseResult(refused=refused, four_eyes=True)
         approved = [approve(article, user, publish_at=when) for article in plan.in_review]

@@ -3,11 +3,12 @@
 Each dependency is checked and reported with its status and how long the check took:
 - database: a round trip (`SELECT 1`);
 - cache: a value written and read back (a cache that silently serves misses while Redis is down fails here);
-- storage: the media storage answers (for object storage, a request to the bucket) and, on local disk, the
+- storage: the media storages (public and private) answer (for object storage, a request to the bucket) and, on local disk, the
   media folder is writable;
 - and what apps register (`register_check`): articles adds schedule, no scheduled article overdue by more
   than a minute (articles/querysets.py `check_schedule`).
-The answer is 200 when every check passes and 503 otherwise, always JSON, never cached.
+The answer is 200 when every check passes and 503 otherwise, always JSON, never cached. A database that is only
+busy (`core.middleware.is_database_busy`) is reported as "busy" and does not fail the answer.
 """
 
 import logging
@@ -24,6 +25,8 @@ from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from .middleware import is_database_busy
 
 logger = logging.getLogger("core.health")
 
@@ -46,15 +49,19 @@ def check_cache() -> dict:
 
 
 def check_storage() -> dict:
-    storage = storages["default"]
-    storage.exists("healthz-probe")  # a round trip to object storage; raises when it cannot answer
-    if isinstance(storage, FileSystemStorage):
-        folder = os.path.abspath(storage.location)
-        while not os.path.exists(folder):  # not made yet: its nearest existing parent must let us make it
-            folder = os.path.dirname(folder)
-        if not os.access(folder, os.W_OK):
-            raise RuntimeError(f"media folder {folder} is not writable")
-    return {"backend": type(storage).__name__}
+    """Both media storages (public and private, core/storage.py) answer, and on local disk can be written."""
+    backends = {}
+    for alias in ("public", "private"):
+        storage = storages[alias]
+        storage.exists("healthz-probe")  # a round trip to object storage; raises when it cannot answer
+        if isinstance(storage, FileSystemStorage):
+            folder = os.path.abspath(storage.location)
+            while not os.path.exists(folder):  # not made yet: its nearest existing parent must let us make it
+                folder = os.path.dirname(folder)
+            if not os.access(folder, os.W_OK):
+                raise RuntimeError(f"{alias} media folder {folder} is not writable")
+        backends[alias] = type(storage).__name__
+    return {"backend": backends["public"], "private_backend": backends["private"]}
 
 
 def database_now() -> datetime:
@@ -87,9 +94,15 @@ def run_checks() -> tuple[bool, dict]:
             detail = check()
             results[name] = {"status": "ok", **detail}
         except Exception as exc:  # a health check reports every failure; it never raises
-            healthy = False
-            results[name] = {"status": "error", "error": f"{type(exc).__name__}: {exc}"[:300]}
-            logger.warning("Health check %s failed: %s", name, exc)
+            # A database that answered "busy" (a lock held too long by another transaction) is up: reported, and
+            # the server stays in the load balancer (core/middleware.py tells that request to try again).
+            busy = is_database_busy(exc)
+            healthy = healthy and busy
+            results[name] = {
+                "status": "busy" if busy else "error",
+                "error": f"{type(exc).__name__}: {exc}"[:300],
+            }
+            logger.log(logging.INFO if busy else logging.WARNING, "Health check %s failed: %s", name, exc)
         results[name]["ms"] = round((time.monotonic() - started) * 1000, 1)
     return healthy, results
 

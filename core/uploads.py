@@ -1,27 +1,38 @@
 """Upload checks: files are judged by decoding their content, never by their name alone.
 
 Images (article photos, printed-page images, editor uploads) must be JPEG, PNG, GIF or WebP files that Pillow
-decodes completely, within MAX_IMAGE_UPLOAD_BYTES and MAX_IMAGE_PIXELS, named with an extension that matches
-what they are. Printed-page PDFs must be PDF documents that PDFium opens, within MAX_PDF_UPLOAD_BYTES, with
-no JavaScript. Both refuse files that carry HTML or script (polyglots: a GIF that is also an HTML page or a
-script), because such a file becomes a page on our domain the day anything serves it with the wrong type.
+decodes completely, every frame of an animation included, within MAX_IMAGE_UPLOAD_BYTES, MAX_IMAGE_PIXELS and
+MAX_ANIMATION_PIXELS, named with an extension that matches what they are. Printed-page PDFs must be PDF
+documents that qpdf (pikepdf) parses, within MAX_PDF_UPLOAD_BYTES, with pages and without JavaScript, launch
+actions, rich media or XFA forms; the names are read as the PDF specification decodes them (`/Java#53cript` is
+`/JavaScript`), in every object, compressed object streams included. Both refuse files that carry HTML or script
+(polyglots: a GIF that is also an HTML page or a script), because such a file becomes a page on our domain the
+day anything serves it with the wrong type.
+
+What passes is not stored as uploaded: core/filecleaning.py rewrites it first (metadata, actions, attachments
+and forms removed). The checks here are what make that rewrite succeed: a file refused here is never a failure
+at save time.
 
 Every refusal is a ValidationError with a message that says what was wrong and what to upload instead.
 """
 
 import contextlib
+import io
 import os
 import re
 import threading
 import warnings
+from collections.abc import Iterator
 
+import pikepdf
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageSequence, UnidentifiedImageError
 
-# PDFium (pypdfium2) is not thread-safe: every use in this process takes this lock (edition/images.py too).
+# PDFium (pypdfium2) is not thread-safe: every use in this process takes this lock. Uploads no longer need PDFium
+# (qpdf reads them); edition/images.py renders printed pages with it and takes the lock from here.
 PDFIUM_LOCK = threading.Lock()
 
 # Raster formats a newspaper page or photo comes in. No SVG (it can carry script), no HTML.
@@ -38,6 +49,9 @@ IMAGE_EXTENSIONS = {
 MAX_IMAGE_PIXELS = 60_000_000
 # An animated GIF or WebP is decoded frame by frame; a news image has no reason to hold more.
 MAX_IMAGE_FRAMES = 200
+# Rewriting an animation (core/filecleaning.py) holds all its frames in memory at once: 50 megapixels across all
+# frames is about 200 MB, and still 100 frames of 720 × 540.
+MAX_ANIMATION_PIXELS = 50_000_000
 
 # Markup or script inside a file. Each marker is long or specific enough that the compressed pixel data of a
 # real photo practically never contains it by chance (well under once in 10^5 ten-megabyte photos). "<svg" alone
@@ -50,10 +64,11 @@ ACTIVE_CONTENT = re.compile(
 )
 # A GIF whose screen width bytes read "/*" starts a JavaScript comment: the classic GIF/JS polyglot.
 GIF_SCRIPT_OPENING = re.compile(rb"^GIF8[79]a/\*")
-# PDF names of actions and content that run code. Searched outside stream data only: "/JS" is short enough to
-# occur by chance in compressed streams.
-PDF_ACTIVE_NAMES = re.compile(rb"/(?:JavaScript|JS|Launch|RichMedia|XFA)(?![A-Za-z0-9_])")
-PDF_STREAM = re.compile(rb"stream\r?\n.*?endstream", re.DOTALL)
+# PDF names of actions and content that run code, as qpdf decodes them: a PDF holding any of them, as a key or
+# a value anywhere, is refused rather than silently changed (core/filecleaning.py removes the rest).
+PDF_ACTIVE_NAMES = frozenset({"/JavaScript", "/JS", "/Launch", "/RichMedia", "/XFA"})
+# What qpdf and pikepdf raise on a file they cannot read (PasswordError: encrypted with a password we lack).
+PDF_READ_ERRORS = (pikepdf.PdfError, pikepdf.PasswordError, RuntimeError, ValueError, OSError)
 
 
 def _check_size(upload, limit: int):
@@ -98,51 +113,27 @@ def _refuse_active_content(data: bytes):
         )
 
 
-def validate_image_upload(upload):
-    """Accept only a JPEG, PNG, GIF or WebP image that decodes completely and carries nothing else."""
-    if not _is_new_upload(upload):
-        return
-    _check_size(upload, settings.MAX_IMAGE_UPLOAD_BYTES)
-    data = _read_all(upload)
-    not_image = ValidationError(
+# ----- images -----
+
+
+def _not_image() -> ValidationError:
+    return ValidationError(
         _("This file is not an image we can read. Upload a JPEG, PNG, GIF or WebP image."),
         code="not_image",
     )
-    if not data:
-        raise not_image
+
+
+@contextlib.contextmanager
+def reading_image():
+    """Decode images inside this block: Pillow's failures come out as our refusals.
+
+    A decompression bomb (Pillow warns, and raises only at twice its own limit: refused at the warning) is
+    `too_many_pixels`; a file Pillow cannot decode is `not_image`.
+    """
     try:
         with warnings.catch_warnings():
-            # Pillow warns (and raises only at twice its own limit) about decompression bombs: refuse at the warning.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            _rewind(upload)
-            with Image.open(upload) as image:
-                image_format = image.format
-                width, height = image.size
-                if image_format not in ALLOWED_IMAGE_FORMATS:
-                    raise ValidationError(
-                        _("Images must be JPEG, PNG, GIF or WebP, not %(format)s.")
-                        % {"format": image_format},
-                        code="bad_image_format",
-                    )
-                if width * height > MAX_IMAGE_PIXELS:
-                    raise ValidationError(
-                        _(
-                            "The image is too large in pixels (%(width)s × %(height)s); "
-                            "the limit is %(limit)s megapixels."
-                        )
-                        % {"width": width, "height": height, "limit": MAX_IMAGE_PIXELS // 1_000_000},
-                        code="too_many_pixels",
-                    )
-                if getattr(image, "n_frames", 1) > MAX_IMAGE_FRAMES:
-                    raise ValidationError(
-                        _("The animation has too many frames (the limit is %(limit)s).")
-                        % {"limit": MAX_IMAGE_FRAMES},
-                        code="too_many_frames",
-                    )
-                image.verify()  # structure and checksums
-            _rewind(upload)
-            with Image.open(upload) as image:
-                image.load()  # the pixels themselves: a truncated or corrupt file fails here
+            yield
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -152,9 +143,62 @@ def validate_image_upload(upload):
             code="too_many_pixels",
         ) from exc
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise not_image from exc
-    finally:
-        _rewind(upload)
+        raise _not_image() from exc
+
+
+def check_image(image: Image.Image) -> str:
+    """Refuse an opened (not yet decoded) image of a format or size we do not take; return its format."""
+    width, height = image.size
+    if image.format not in ALLOWED_IMAGE_FORMATS:
+        raise ValidationError(
+            _("Images must be JPEG, PNG, GIF or WebP, not %(format)s.") % {"format": image.format},
+            code="bad_image_format",
+        )
+    if width * height > MAX_IMAGE_PIXELS:
+        raise ValidationError(
+            _("The image is too large in pixels (%(width)s × %(height)s); the limit is %(limit)s megapixels.")
+            % {"width": width, "height": height, "limit": MAX_IMAGE_PIXELS // 1_000_000},
+            code="too_many_pixels",
+        )
+    frames = getattr(image, "n_frames", 1)
+    if frames > MAX_IMAGE_FRAMES:
+        raise ValidationError(
+            _("The animation has too many frames (the limit is %(limit)s).") % {"limit": MAX_IMAGE_FRAMES},
+            code="too_many_frames",
+        )
+    if frames > 1 and width * height * frames > MAX_ANIMATION_PIXELS:
+        raise ValidationError(
+            _(
+                "The animation is too large: %(frames)s frames of %(width)s × %(height)s pixels. "
+                "Make it smaller or shorter (the limit is %(limit)s megapixels for all frames together)."
+            )
+            % {
+                "frames": frames,
+                "width": width,
+                "height": height,
+                "limit": MAX_ANIMATION_PIXELS // 1_000_000,
+            },
+            code="animation_too_large",
+        )
+    return image.format
+
+
+def validate_image_upload(upload):
+    """Accept only a JPEG, PNG, GIF or WebP image that decodes completely and carries nothing else."""
+    if not _is_new_upload(upload):
+        return
+    _check_size(upload, settings.MAX_IMAGE_UPLOAD_BYTES)
+    data = _read_all(upload)
+    if not data:
+        raise _not_image()
+    with reading_image():
+        with Image.open(io.BytesIO(data)) as image:
+            image_format = check_image(image)
+            image.verify()  # structure and checksums
+        with Image.open(io.BytesIO(data)) as image:
+            # The pixels themselves, every frame: a truncated or corrupt file fails here, not when it is rewritten.
+            for frame in ImageSequence.Iterator(image):
+                frame.load()
 
     extension = _extension(upload)
     if extension not in IMAGE_EXTENSIONS[image_format]:
@@ -175,11 +219,77 @@ def validate_image_upload(upload):
             _("This file contains web-page code (HTML or script) and cannot be accepted."),
             code="active_content",
         )
+    # Markup anywhere in what was sent is refused, metadata included, although metadata is not stored: such a
+    # file is an attack or a mistake, and the uploader should hear of it.
     _refuse_active_content(data)
 
 
+# ----- PDFs -----
+
+
+def unreadable_pdf() -> ValidationError:
+    """The refusal of a PDF that cannot be read (damaged, or encrypted with a password)."""
+    return ValidationError(_("This PDF is damaged or encrypted and cannot be read."), code="bad_pdf")
+
+
+def open_pdf(data: bytes) -> pikepdf.Pdf:
+    """The PDF document in `data`, parsed by qpdf; close it after use (it is a context manager).
+
+    qpdf reads the latest revision of an incrementally updated file and resolves compressed object streams.
+    Refused: what it cannot parse, a file encrypted with a password (`bad_pdf`), a document without pages.
+    """
+    try:
+        pdf = pikepdf.open(io.BytesIO(data))
+    except PDF_READ_ERRORS as exc:
+        raise unreadable_pdf() from exc
+    try:
+        pages = len(pdf.pages)
+    except PDF_READ_ERRORS as exc:
+        pdf.close()
+        raise unreadable_pdf() from exc
+    if pages < 1:
+        pdf.close()
+        raise ValidationError(_("This PDF has no pages."), code="empty_pdf")
+    return pdf
+
+
+def pdf_objects(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Object]:
+    """Every dictionary, stream and array of the document: each numbered object, and those written inside them.
+
+    Objects no longer referenced are included, and objects qpdf cannot parse raise PDF_READ_ERRORS.
+    """
+    pending = [pdf.trailer, *pdf.objects]
+    while pending:
+        obj = pending.pop()
+        if isinstance(obj, pikepdf.Array):
+            children = list(obj)
+        elif isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
+            children = [value for _key, value in obj.items()]
+        else:
+            continue
+        yield obj
+        # Numbered (indirect) objects are in pdf.objects already; only those written in place are added here.
+        pending.extend(
+            child
+            for child in children
+            if isinstance(child, pikepdf.Dictionary | pikepdf.Array) and not child.is_indirect
+        )
+
+
+def _has_active_names(pdf: pikepdf.Pdf) -> bool:
+    for obj in pdf_objects(pdf):
+        if isinstance(obj, pikepdf.Array):
+            names = {str(item) for item in obj if isinstance(item, pikepdf.Name)}
+        else:
+            names = set(obj.keys())
+            names.update(str(value) for _key, value in obj.items() if isinstance(value, pikepdf.Name))
+        if names & PDF_ACTIVE_NAMES:
+            return True
+    return False
+
+
 def validate_pdf_upload(upload):
-    """Accept only a PDF document (by its content) that PDFium opens, with pages and without JavaScript."""
+    """Accept only a PDF document (by its content) that qpdf parses, with pages and without JavaScript."""
     if not _is_new_upload(upload):
         return
     _check_size(upload, settings.MAX_PDF_UPLOAD_BYTES)
@@ -193,30 +303,12 @@ def validate_pdf_upload(upload):
         raise ValidationError(_("This file is not a PDF document."), code="not_pdf")
     # The first kilobyte is where a browser would look for a page; markup there makes an HTML/PDF polyglot.
     _refuse_active_content(data[:1024])
-    if PDF_ACTIVE_NAMES.search(PDF_STREAM.sub(b"", data)):
-        raise ValidationError(
-            _("This PDF contains scripts, embedded programs or forms; export the page again as a plain PDF."),
-            code="pdf_active_content",
-        )
-    import pypdfium2 as pdfium
-    import pypdfium2.raw as pdfium_raw
-
-    with PDFIUM_LOCK:  # PDFium is not thread-safe
+    with open_pdf(data) as pdf:
         try:
-            document = pdfium.PdfDocument(data)
-        except pdfium.PdfiumError as exc:
-            raise ValidationError(
-                _("This PDF is damaged or encrypted and cannot be read."), code="bad_pdf"
-            ) from exc
-        try:
-            pages = len(document)
-            # Scripts in compressed object streams escape the byte scan above; PDFium finds document-level ones.
-            scripts = pdfium_raw.FPDFDoc_GetJavaScriptActionCount(document.raw)
-        finally:
-            document.close()
-    if pages < 1:
-        raise ValidationError(_("This PDF has no pages."), code="empty_pdf")
-    if scripts > 0:
+            active = _has_active_names(pdf)
+        except PDF_READ_ERRORS as exc:
+            raise unreadable_pdf() from exc
+    if active:
         raise ValidationError(
             _("This PDF contains scripts, embedded programs or forms; export the page again as a plain PDF."),
             code="pdf_active_content",

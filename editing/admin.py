@@ -3,10 +3,13 @@ takes its place, as edition/admin.py does for the issue admin.
 
 It adds the desk panel to the change page (the template fills the `desk_panel` block of the articles change
 form), the panel's script and style, the JSON endpoints of editing/views.py under the article's admin URLs, and,
-after a successful save, deletes the saver's autosaved copy (the form is the article now).
+after a successful save, deletes the saver's autosaved copy (the form is the article now). A save refused because
+its author may no longer change the article (articles/admin/refusals.py) becomes the autosaved copy, offered back
+when the article can be edited again.
 """
 
 from django.contrib import admin
+from django.db import OperationalError
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +17,7 @@ from django.utils.translation import gettext as _
 from articles import policy
 from articles.admin.article import ArticleAdmin as BaseArticleAdmin
 from articles.models import Article
+from core.middleware import is_database_busy
 
 from . import autosave, presence, views
 
@@ -39,6 +43,12 @@ class ArticleAdmin(BaseArticleAdmin):
         if change:
             autosave.discard(request.user, obj)
 
+    def keep_refused_text(self, request, article):
+        kept = super().keep_refused_text(request, article)
+        based_on = kept.based_on_version if kept else article.version
+        autosave.keep(request.user, article, based_on, autosave.fields_from(request.POST))
+        return kept
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
         article = Article.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
@@ -48,7 +58,11 @@ class ArticleAdmin(BaseArticleAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def desk_context(self, request, article, offer=True) -> dict:
-        presence.touch(request.user, article)
+        try:
+            presence.touch(request.user, article)
+        except OperationalError as exc:  # the next heartbeat says it again; the page and its save come first
+            if not is_database_busy(exc):
+                raise
         can_edit = policy.can_edit(request.user, article)
         copy = autosave.offered(request.user, article) if can_edit and offer else None
         others = presence.others(request.user, article)

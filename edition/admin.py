@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from articles.admin.issue import IssueAdmin as BaseIssueAdmin
 from articles.admin.issue import IssuePageInline
 from articles.models import Issue, IssuePage, PageArea
+from core.adminguards import GuardedAdmin
 from core.uploads import validate_pdf_upload
 
 from .images import (
@@ -183,7 +184,7 @@ class PageAreaFormSet(forms.BaseInlineFormSet):
         return {**super().get_form_kwargs(index), "page": self.instance}
 
 
-class PageAreaInline(admin.TabularInline):
+class PageAreaInline(GuardedAdmin, admin.TabularInline):
     model = PageArea
     form = PageAreaForm
     formset = PageAreaFormSet
@@ -195,7 +196,7 @@ class PageAreaInline(admin.TabularInline):
 
 
 @admin.register(IssuePage)
-class IssuePageAdmin(admin.ModelAdmin):
+class IssuePageAdmin(GuardedAdmin, admin.ModelAdmin):
     form = IssuePageForm
     inlines = [PageAreaInline]
     list_display = ["__str__", "thumbnail", "issue", "number", "name", "article_count", "area_count"]

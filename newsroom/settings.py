@@ -127,6 +127,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # frequent word can make PostgreSQL spend far longer compiling than running (docs/performance.md).
     # DJANGO_DB_OPTIONS adds libpq options (e.g. "-c work_mem=8MB"); empty to keep the server's own.
     DATABASES["default"]["OPTIONS"].setdefault("options", os.environ.get("DJANGO_DB_OPTIONS", "-c jit=off"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite lets one connection write at a time. IMMEDIATE: a transaction takes the write lock when it begins,
+    # where a second writer waits for it (up to `timeout` seconds); a transaction that had only read would fail
+    # at once when it came to write ("database is locked": SQLite cannot wait there without a deadlock). A save
+    # still refused after the wait is told the site is busy (core/middleware.py). Keep the wait below the
+    # app server's timeout (GUNICORN_TIMEOUT, 30 s), so the answer comes before the worker is killed.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=float(os.environ.get("DJANGO_SQLITE_TIMEOUT", "20")), transaction_mode="IMMEDIATE"
+    )
+# Editorial rule (with WORKFLOW_FOUR_EYES, below): the four-eyes rule also counts an editor who changed an
+# article's text after it was submitted for review; another editor approves it (articles/policy.py). 0: only its
+# creator and its bylines count.
+FOUR_EYES_COUNTS_TEXT_EDITORS = env_bool("FOUR_EYES_COUNTS_TEXT_EDITORS", True)
 # The public pages' hand-written statements are prepared once per connection on PostgreSQL (core/prepared.py);
 # 0 behind any pooler in transaction mode (PgBouncer's included: it does not track SQL-level PREPARE).
 DB_PREPARED = env_bool("DJANGO_DB_PREPARED", True)
@@ -290,14 +303,15 @@ CONTENT_SECURITY_POLICY = {
         "upgrade-insecure-requests": HTTPS,
     }
 }
-# The admin, verified in headless Chromium (tests/security/test_csp_browser.py): CKEditor 4 sets style
-# attributes and injects <style> elements ('unsafe-inline' styles; img-src and connect-src still keep CSS from
-# sending anything off-site), and its toolbar uses inline event handlers (script-src-attr). Script elements stay
-# 'self' only: no inline <script>, no eval (see CKEDITOR_CONFIGS for the two editor settings this needs).
+# The admin, verified in headless Chromium (tests/security/test_csp_browser.py): scripts as on the public site,
+# 'self' only: no inline <script>, no event-handler attributes, no eval. CKEditor 4 writes its toolbar, panels
+# and dialogs with inline handlers; static/articles/admin/ckeditor-csp.js (loaded by articles/editor.py) turns
+# them into listeners, and CKEDITOR_CONFIGS has the editor settings this needs. Only styles are wider: CKEditor
+# sets style attributes and injects <style> elements ('unsafe-inline' styles; img-src and connect-src still
+# keep CSS from sending anything off-site).
 ADMIN_CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         **CONTENT_SECURITY_POLICY["DIRECTIVES"],
-        "script-src-attr": ["'unsafe-inline'"],
         "style-src": ["'self'", "'unsafe-inline'"],
     }
 }
@@ -357,13 +371,14 @@ CKEDITOR_CONFIGS = {
         "height": 420,
         "width": "100%",
         "language": "zh-cn",
-        # Under the admin's Content-Security-Policy (no inline <script>): edit in a <div> (divarea) rather than
-        # the iframe whose bootstrap is an inline script, and upload images by paste/drop over XHR (uploadimage)
-        # rather than the dialogs' Upload tabs, which write inline script into an iframe.
+        # Under the admin's Content-Security-Policy (no inline script): edit in a <div> (divarea) rather than
+        # the iframe whose bootstrap is an inline script; images are uploaded over XHR, by paste/drop
+        # (uploadimage) or from the image dialog's Upload tab, whose inline script ckeditor-csp.js replaces.
+        # The link dialog's upload tab stays off: the upload view takes images only.
         # Verified in headless Chromium: tests/security/test_csp_browser.py.
         "extraPlugins": "divarea",
         "removePlugins": "exportpdf,wysiwygarea",
-        "removeDialogTabs": "image:Upload;link:upload",
+        "removeDialogTabs": "link:upload",
         "imageUploadUrl": "/admin/editor/upload-image/",
         "filebrowserUploadMethod": "xhr",
         "filebrowserImageUploadUrl": "/admin/editor/upload-image/",

@@ -1,15 +1,21 @@
-"""Admin for people and organizations. Deletes that would unlink an article are refused by PROTECT."""
+"""Admin for people and organizations. Deletes that would unlink an article are refused by PROTECT; an author's
+login is linked only by who may manage logins."""
 
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from core.adminguards import GuardedAdmin
+
 from .models import Author, Organization
+
+# Linking an author to a login (Author.user) is managing logins.
+LINK_LOGIN_PERMISSION = "auth.change_user"
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(GuardedAdmin, admin.ModelAdmin):
     list_display = ["name", "short_name", "kind", "parent", "article_count"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name", "aliases"]
@@ -28,7 +34,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(GuardedAdmin, admin.ModelAdmin):
     list_display = ["name", "kind", "organization", "position", "user", "byline_count"]
     list_filter = ["kind", "organization"]
     search_fields = ["name", "position", "organization__name", "organization__short_name"]
@@ -37,6 +43,15 @@ class AuthorAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_byline_count=Count("bylines", distinct=True))
+
+    def get_readonly_fields(self, request, obj=None):
+        # The linked login stands in the author's bylines: four-eyes keeps it from approving their articles
+        # (`wrote` in articles/policy.py), and a login has one author. Only who manages logins links one; for
+        # anyone else the field is shown, not a form field, so a `user` in their POST changes nothing.
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.has_perm(LINK_LOGIN_PERMISSION):
+            fields.append("user")
+        return fields
 
     @admin.display(description=_("bylines"), ordering="_byline_count")
     def byline_count(self, obj):

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.filecleaning import CleanedImageField
 from core.slugs import SlugFromName
 from core.uploads import validate_image_upload
 from core.urls_cache import cached_reverse
@@ -99,7 +100,7 @@ class Author(SlugFromName, models.Model):
     )
     position = models.CharField(_("position"), max_length=120, blank=True)
     bio = models.TextField(_("biography"), blank=True)
-    photo = models.ImageField(
+    photo = CleanedImageField(
         _("photo"), upload_to="authors/%Y/", blank=True, validators=[validate_image_upload]
     )
 

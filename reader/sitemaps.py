@@ -3,7 +3,8 @@
 Entity pages (authors, organizations, events, tags, sections) are listed only when a published article stands
 on them, with the last change of their published articles as lastmod: a fixed number of queries per sitemap
 whatever the number of entries (the count, the page, and every entity's lastmod in one grouped query, not
-a correlated subquery per entry).
+a correlated subquery per entry). One whose slug no URL can carry (empty, or with a slash), whatever the
+database holds, is left out rather than failing the whole sitemap.
 The views of django.contrib.sitemaps build absolute URLs from the request (RequestSite: the Sites framework is
 not installed).
 """
@@ -53,7 +54,11 @@ class _EntitySitemap(Sitemap):
     fields = ("id", "slug")
 
     def items(self):
-        return self.model.objects.filter(_has_public_article(self.relation)).only(*self.fields).order_by("pk")
+        rows = self.model.objects.filter(_has_public_article(self.relation))
+        if "slug" in self.fields:
+            # A slug a URL cannot carry (empty, or with a slash: <str:slug>) has no page to list; never a 500.
+            rows = rows.exclude(slug="").exclude(slug__contains="/")
+        return rows.only(*self.fields).order_by("pk")
 
     def public_lastmods(self) -> dict:
         """{pk: the last change of its published articles} for every object of the model, in one query

@@ -8,13 +8,14 @@ import re
 from bisect import bisect_left
 
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Section
+from articles.models import Article, Section
 from articles.richtext import article_text, excerpt
 from people.models import Author
 from reader.templatetags.reader import navigation_sections
@@ -28,10 +29,11 @@ class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search for"), required=False)
     # Only sections a reader can find something in: the site navigation's list.
     section = forms.ChoiceField(label=_("Section"), required=False)
-    # A hidden field, never a list of every author: the filter is reached from a name in the results.
+    # A hidden field, never a list of every author: the filter is reached from a name in the results. Only
+    # public authors (public_authors): anyone else is refused exactly like a slug that names nobody.
     author = forms.ModelChoiceField(
         label=_("Author"),
-        queryset=Author.objects.all(),
+        queryset=Author.objects.none(),
         to_field_name="slug",
         required=False,
         widget=forms.HiddenInput,
@@ -47,9 +49,12 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The filters take public values only, so that they tell nothing of what the public may not see:
+        # sections with published articles (the navigation's), authors of published articles.
         self.fields["section"].choices = [("", _("All sections"))] + [
             (s["slug"], s["name"]) for s in navigation_sections()
         ]
+        self.fields["author"].queryset = public_authors()
 
     def clean(self):
         cleaned = super().clean()
@@ -70,6 +75,11 @@ class SearchForm(forms.Form):
             "date_to": data.get("date_to"),
             "order": data.get("sort") or "relevance",
         }
+
+
+def public_authors():
+    """Authors with a byline on a published article: those whose page is public (reader/views/people.py)."""
+    return Author.objects.filter(Exists(Article.objects.published().filter(bylines__author=OuterRef("pk"))))
 
 
 # --- snippets: escaped text with <mark> around the query's words --------------------------------------------

@@ -1,10 +1,10 @@
-"""The newsroom admin: articles and their workflow, issues and pages, sections and events."""
+"""The newsroom admin: articles and their workflow, issues and pages, sections, events and tags."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from . import article, issue, other  # noqa: F401  (register the model admins)
+from . import article, issue, other, tags  # noqa: F401  (register the model admins)
 
 admin.site.site_header = _("Newsroom")
 admin.site.site_title = _("Newsroom")

@@ -21,6 +21,7 @@ from articles.models import CONTENT_GROUPS, Article, ArticleStatus, Byline, Shar
 from articles.policy import is_editor
 from articles.richtext import SanitizedHTMLField
 from articles.sharing import active_share_links, make_share_link, revoke_share_link
+from core.adminguards import GuardedAdmin
 
 from . import conflicts
 from .actions import BulkSubmitMixin
@@ -28,14 +29,16 @@ from .columns import ArticleListColumns, status_html
 from .display import ArticleDisplayMixin
 from .filters import StatusFilter
 from .forms import ArticleAdminForm, TransitionForm, form_fields, posted_for
+from .refusals import SaveRefusalsMixin
 from .revisions import RevisionViewsMixin
 
 
-class BylineInline(admin.TabularInline):
+class BylineInline(GuardedAdmin, admin.TabularInline):
     model = Byline
     fields = ["author", "role", "order"]
     autocomplete_fields = ["author"]
     extra = 1
+    max_rows = 50  # bylines in one save, at most (core/adminguards.py)
     ordering = ["order", "id"]
 
     # Bylines follow their article's rules.
@@ -67,7 +70,13 @@ class TransitionRefused(Exception):
 
 @admin.register(Article)
 class ArticleAdmin(
-    ArticleListColumns, ArticleDisplayMixin, BulkSubmitMixin, RevisionViewsMixin, VersionAdmin
+    GuardedAdmin,
+    ArticleListColumns,
+    ArticleDisplayMixin,
+    BulkSubmitMixin,
+    SaveRefusalsMixin,
+    RevisionViewsMixin,
+    VersionAdmin,
 ):
     form = ArticleAdminForm
     inlines = [BylineInline]
@@ -148,7 +157,7 @@ class ArticleAdmin(
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        refusal = getattr(request, "transition_refusal", None)  # see changeform_view
+        refusal = getattr(request, "save_refusal", None)  # see changeform_view and articles/admin/refusals.py
         return type(form.__name__, (form,), {"request_user": request.user, "refusal": refusal})
 
     def get_fieldsets(self, request, obj=None):
@@ -184,7 +193,7 @@ class ArticleAdmin(
             return super().changeform_view(request, object_id, form_url, extra_context)
         except TransitionRefused as refused:
             # Everything was rolled back. The form is shown again, with the user's edits and the reason.
-            request.transition_refusal = refused.reasons
+            request.save_refusal = refused.reasons
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_related(self, request, form, formsets, change):
@@ -356,6 +365,8 @@ class ArticleAdmin(
                 }
                 for t in transitions
             ],
+            # Why approving is not offered to this editor (the four-eyes rule), where the button would be.
+            "four_eyes_note": workflow.four_eyes_note(article, request.user),
             "workflow_log": article.log.select_related("user")[:50],
             "status_label": status_html(article, relative=False),
             "transition_form": TransitionForm(),
@@ -370,7 +381,7 @@ class ArticleAdmin(
 
 
 @admin.register(StaleEdit)
-class StaleEditAdmin(admin.ModelAdmin):
+class StaleEditAdmin(GuardedAdmin, admin.ModelAdmin):
     """Text kept from a refused stale save, for its author to merge."""
 
     list_display = ["article", "user", "based_on_version", "created_at"]

@@ -5,7 +5,6 @@ the issue release."""
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
@@ -14,10 +13,13 @@ from taggit.models import Tag
 from taggit.utils import parse_tags
 
 from articles.models import Article, Event, StaleEdit, content_fields, content_text_fields
+from articles.models.tags import validate_tag_name
 from articles.policy import TRANSITIONS
+from core.adminguards import SafeAutocompleteSelectMultiple, SafeModelMultipleChoiceField
 from people.models import Organization
 
 from . import conflicts
+from .refusals import keep_text
 
 # The text a refused stale save keeps for its author to merge.
 KEPT_FIELDS = content_text_fields()
@@ -28,6 +30,7 @@ LINK_FORM_FIELDS = {
     "organizations": ["mentioned_organizations"],
     "events": ["covered_events"],
 }
+MAX_ID = 2**31 - 1  # the largest version or revision id every database stores
 # Set only by articles/workflow.py: a save of the form never writes them from the copy it loaded.
 WORKFLOW_FIELDS = ("status", "published_at")
 
@@ -49,14 +52,19 @@ def posted_for(data, name: str, transition: str) -> str:
     return next((value for owner, value in pairs if owner == transition), "")
 
 
+def typed_tag_names(text: str) -> list[str]:
+    """The tag names typed into "new tags": split on Chinese punctuation too (，、；) as on commas and semicolons."""
+    return parse_tags(text.translate(str.maketrans("，、;；", ",,,,")))
+
+
 def _autocomplete(field_name: str):
-    return AutocompleteSelectMultiple(Article._meta.get_field(field_name), admin.site)
+    return SafeAutocompleteSelectMultiple(Article._meta.get_field(field_name), admin.site)
 
 
 class ArticleAdminForm(forms.ModelForm):
     """Article fields editors and reporters fill in. Status and publication time are never form fields."""
 
-    tags = forms.ModelMultipleChoiceField(
+    tags = SafeModelMultipleChoiceField(
         label=_("tags"), queryset=Tag.objects.all(), required=False, widget=_autocomplete("tags")
     )
     new_tags = forms.CharField(
@@ -66,19 +74,24 @@ class ArticleAdminForm(forms.ModelForm):
         help_text=_("Tags that do not exist yet, separated by commas."),
     )
     # Stand-ins for organizations and events (LINK_FORM_FIELDS), saved in _save_m2m.
-    mentioned_organizations = forms.ModelMultipleChoiceField(
+    mentioned_organizations = SafeModelMultipleChoiceField(
         label=_("organizations"),
         queryset=Organization.objects.all(),
         required=False,
         widget=_autocomplete("organizations"),
     )
-    covered_events = forms.ModelMultipleChoiceField(
+    covered_events = SafeModelMultipleChoiceField(
         label=_("events"), queryset=Event.objects.all(), required=False, widget=_autocomplete("events")
     )
     # The version this form was loaded from; a save based on an older one is refused (no silent overwrite).
-    based_on_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    # Bounded like the database's integers: a forged huge number is a form error, not a failed write.
+    based_on_version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=MAX_ID
+    )
     # The revision (django-reversion) holding the content this form was loaded with: what a conflict compares with.
-    based_on_revision = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    based_on_revision = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=MAX_ID
+    )
 
     class Meta:
         model = Article
@@ -86,7 +99,7 @@ class ArticleAdminForm(forms.ModelForm):
         fields = [name for name in content_fields() if name in LINK_FORM_FIELDS.get(name, [name])]
 
     request_user = None  # set per request by ArticleAdmin.get_form
-    refusal = None  # the workflow refused the transition after this form was saved (ArticleAdmin)
+    refusal = None  # why the save is refused: its workflow button, or a busy database (ArticleAdmin)
     conflict = None  # a stale save's conflict (conflicts.Conflict), for the change page to show
     transition = None  # (name, comment, publish_at) of the workflow button pressed, once the form is clean
 
@@ -108,10 +121,21 @@ class ArticleAdminForm(forms.ModelForm):
             conflicts.apply_resolution(self)  # the choices made on a conflict, into the form's data
         super().full_clean()
 
+    def clean_new_tags(self):
+        text = self.cleaned_data.get("new_tags") or ""
+        errors = []
+        for name in typed_tag_names(text):
+            try:
+                validate_tag_name(name)
+            except ValidationError as error:
+                errors += error.error_list
+        if errors:
+            raise ValidationError(errors)
+        return text
+
     def clean(self):
         cleaned = super().clean()
-        # Typed tags split on Chinese punctuation too (，、；) as on commas and semicolons.
-        new_names = parse_tags((cleaned.get("new_tags") or "").translate(str.maketrans("，、;；", ",,,,")))
+        new_names = typed_tag_names(cleaned.get("new_tags") or "")
         if "tags" in cleaned:
             cleaned["tags"] = [*cleaned["tags"], *new_names]
         if self.instance.pk and "based_on_version" in self.fields:
@@ -187,12 +211,7 @@ class ArticleAdminForm(forms.ModelForm):
     def _keep(self, based_on: int) -> StaleEdit:
         """The refused text, kept once (pressing save again on the refused form keeps no copy of it)."""
         data = {name: str(self.data.get(name, "")) for name in KEPT_FIELDS}
-        last = StaleEdit.objects.filter(article_id=self.instance.pk, user=self.request_user).first()
-        if last is not None and last.based_on_version == based_on and last.data == data:
-            return last
-        return StaleEdit.objects.create(
-            article_id=self.instance.pk, user=self.request_user, based_on_version=based_on, data=data
-        )
+        return keep_text(self.instance, self.request_user, based_on, data)
 
     def _save_m2m(self):
         super()._save_m2m()

@@ -8,6 +8,7 @@ page images (edition/admin.py), the print import adds 导入版面 (printimport/
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -20,19 +21,56 @@ from django.utils.translation import gettext_lazy
 from articles import workflow
 from articles.models import ArticleStatus, Issue, IssuePage
 from articles.policy import can_release
+from core.adminguards import GuardedAdmin
 
 from .release import ReleaseForm
 
+TAKEN = gettext_lazy("Another page of this issue has the number %(number)s: renumber it first.")
 
-class IssuePageInline(admin.TabularInline):
+
+class IssuePageFormSet(BaseInlineFormSet):
+    """A page number is another page's as long as the database holds it (the constraint one_page_number_per_issue,
+    which the inline forms check only among themselves). Django saves the rows in order, the changed and deleted
+    saved pages first, then the new ones: a row whose number another page still holds at its turn (a saved page
+    posted as new through a forged INITIAL_FORMS, two pages swapping numbers) is refused here, with the form,
+    instead of failing in the database."""
+
+    def initial_form_count(self):
+        # A negative count (forged) would make Django take the initial forms from the end of the list.
+        return max(0, super().initial_form_count())
+
+    def clean(self):
+        super().clean()
+        if self.instance.pk is None:
+            return
+        # Who holds each number, as the database has it at each row's turn.
+        held = dict(self.instance.pages.values_list("number", "pk"))
+        for form in self.forms:
+            number, deleted = getattr(form, "cleaned_data", {}).get("number"), self._should_delete_form(form)
+            row = form.instance.pk or form
+            if deleted or number is None or not form.has_changed():
+                if deleted:
+                    held = {n: r for n, r in held.items() if r != row}
+                continue
+            if held.get(number, row) != row:
+                form.add_error(
+                    "number", ValidationError(TAKEN, code="page_number_taken", params={"number": number})
+                )
+                continue
+            held = {n: r for n, r in held.items() if r != row}
+            held[number] = row
+
+
+class IssuePageInline(GuardedAdmin, admin.TabularInline):
     model = IssuePage
+    formset = IssuePageFormSet
     fields = ["number", "name", "pdf", "image"]
     extra = 0
     ordering = ["number"]
 
 
 @admin.register(Issue)
-class IssueAdmin(admin.ModelAdmin):
+class IssueAdmin(GuardedAdmin, admin.ModelAdmin):
     list_display = ["number", "date", "page_count", "article_count", "released_at", "note"]
     readonly_fields = ["released_at"]  # set by 整期签发 only (articles/workflow.py `release`)
     search_fields = ["number", "note"]
@@ -65,7 +103,7 @@ class IssueAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = extra_context or {}
-        issue = Issue.objects.filter(pk=object_id).first()
+        issue = Issue.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
         if issue is not None:
             extra_context["in_review_count"] = issue.articles.filter(status=ArticleStatus.REVIEW).count()
             extra_context["can_release"] = can_release(request.user)

@@ -5,10 +5,11 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Event, Section
+from core.adminguards import GuardedAdmin
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(GuardedAdmin, admin.ModelAdmin):
     list_display = ["name", "slug", "order", "is_opinion", "article_count"]
     list_editable = ["order"]
     search_fields = ["name"]
@@ -22,7 +23,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(GuardedAdmin, admin.ModelAdmin):
     list_display = ["name", "start_date", "end_date", "place", "article_count"]
     list_filter = ["organizers"]
     search_fields = ["name", "place", "description"]

@@ -12,11 +12,12 @@ from reversion.models import Version
 from articles import policy
 from articles.models import Article
 from articles.policy import is_editor
-from articles.revisions import compare, restore, versions_of
+from articles.revisions import compare, record_as_made, restore, versions_of
 
 
 class RevisionViewsMixin:
-    """Replaces VersionAdmin's revert form (which would rewrite every field) with compare and a safe restore."""
+    """Replaces VersionAdmin's revert form (which would rewrite every field) with compare and a safe restore; records
+    an article made in code before its first edit (articles/revisions.py `record_as_made`)."""
 
     history_template = "admin/articles/article/history.html"
 
@@ -32,6 +33,15 @@ class RevisionViewsMixin:
         if not str(pk).isdigit():
             raise Http404  # a mistyped address (…/article/abc/history/) is not found, never a server error
         return policy.article_visible_or_404(request.user, pk)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Before VersionAdmin's revision of this save: an article made in code gets one of what it was, so that
+        # this edit is compared with what it changed.
+        if request.method == "POST" and str(object_id).isdigit():
+            article = Article.objects.filter(pk=object_id).first()
+            if article is not None and policy.can_edit(request.user, article):
+                record_as_made(article)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def history_view(self, request, object_id, extra_context=None):
         article = self._viewable(request, object_id)

@@ -7,7 +7,7 @@ searches them follows.
 One package, three modules, every model importable from here (`from articles.models import Article`):
 articles/models/issues.py (sections, issues, pages, events), articles/models/article.py (the article, its
 content groups, links and bylines), articles/models/records.py (workflow log, share links, kept edits, page
-areas).
+areas); and the rules for django-taggit's tags, articles/models/tags.py (names, slugs).
 """
 
 from .article import (

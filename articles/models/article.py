@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
+from core.filecleaning import CleanedImageField
 from core.storage import PrivateUpload
 from core.uploads import validate_image_upload
 from core.urls_cache import cached_reverse
@@ -91,7 +92,7 @@ class Article(models.Model):
         _("Placement"), ("section", "issue", "page", "position"), editors_only=("issue", "page", "position")
     )
 
-    image = models.ImageField(
+    image = CleanedImageField(
         _("image"),
         upload_to=PrivateUpload("articles/%Y/%m/"),
         blank=True,

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.filecleaning import CleanedFileField, CleanedImageField
 from core.slugs import SlugFromName
 from core.storage import PrivateUpload, is_private
 from core.uploads import validate_image_upload, validate_pdf_upload
@@ -73,13 +74,13 @@ class IssuePage(models.Model):
     issue = models.ForeignKey(Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="pages")
     number = models.PositiveSmallIntegerField(_("page number"))
     name = models.CharField(_("page name"), max_length=40, blank=True)
-    pdf = models.FileField(
+    pdf = CleanedFileField(
         _("PDF of the printed page"),
         upload_to=PrivateUpload("pages/%Y/%m/"),
         blank=True,
         validators=[validate_pdf_upload],
     )
-    image = models.ImageField(
+    image = CleanedImageField(
         _("image of the printed page"),
         upload_to=PrivateUpload("pages/%Y/%m/"),
         blank=True,

@@ -200,8 +200,10 @@ def test_editor_edit_of_published_article_is_a_revision_and_restore_keeps_status
     history = client.get(reverse("admin:articles_article_history", args=[article.pk]))
     from reversion.models import Version
 
+    # The text as it was made in code, recorded before its first edit (articles/revisions.py), then the two edits.
     versions = list(Version.objects.get_for_object(article))
-    assert len(versions) == 2 and history.status_code == 200
+    assert len(versions) == 3 and history.status_code == 200
+    assert versions[2].field_dict["title"] == "第一版标题" and versions[2].revision.user is None
     compare = client.get(
         reverse("admin:articles_article_compare", args=[article.pk]),
         {"from": versions[1].pk, "to": versions[0].pk},
@@ -210,7 +212,7 @@ def test_editor_edit_of_published_article_is_a_revision_and_restore_keeps_status
     client.post(reverse("admin:articles_article_restore", args=[article.pk, versions[1].pk]))
     article.refresh_from_db()
     assert article.title == "第二版标题" and article.status == "published"
-    assert len(Version.objects.get_for_object(article)) == 3
+    assert len(Version.objects.get_for_object(article)) == 4
 
 
 def test_reporter_may_not_restore(client, owner, ed):

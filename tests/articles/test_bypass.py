@@ -335,7 +335,8 @@ def test_restore_url_mixing_two_articles_is_not_found(client, owner, ed, theirs,
         (theirs, "云川市青少年机器人挑战赛开赛"),
     ):
         assert client.post(change_url(article), form_data(article, title=title)).status_code == 302
-    their_version = Version.objects.get_for_object(theirs).get()
+    # Their edit (not the text as made, recorded before it: articles/revisions.py).
+    their_version = Version.objects.get_for_object(theirs).get(revision__user=ed)
     before_mine, before_theirs = state_of(mine), state_of(theirs)
     url = reverse("admin:articles_article_restore", args=[mine.pk, their_version.pk])
     assert getattr(client, method)(url).status_code == 404

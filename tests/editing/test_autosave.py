@@ -159,3 +159,23 @@ def test_other_methods_are_refused(as_user, lin, draft):
     client = as_user(lin)
     assert client.put(desk_url("autosave", draft)).status_code == 405
     assert client.get(desk_url("presence", draft)).status_code == 405
+
+
+def test_a_save_refused_because_the_draft_went_to_review_becomes_the_copy_offered_back(
+    as_user, lin, wang, draft
+):
+    """The reporter's last text, refused because an editor submitted the draft meanwhile (articles/admin/refusals.py),
+    is the autosaved copy: offered again once the article is sent back."""
+    from articles import workflow
+
+    client = as_user(lin)
+    data = admin_form_data(client, change_url(draft), "article_form")
+    data.update(title="记者最后改的标题", _continue="1")
+    workflow.submit(draft, wang)
+    assert client.post(change_url(draft), data).status_code == 403
+    copy = DraftCopy.objects.get(user=lin, article=draft)
+    assert copy.data["title"] == "记者最后改的标题"
+    workflow.send_back(draft, wang, "请补充数据")
+    page = client.get(change_url(draft)).content.decode()
+    assert "data-restore-button" in page
+    assert client.get(desk_url("autosave", draft)).json()["data"]["title"] == "记者最后改的标题"

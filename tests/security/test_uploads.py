@@ -3,17 +3,25 @@
 Three layers are tested: the validators themselves (core/uploads.py), the admin forms that take files
 (article image, issue page PDF and image, author photo), and the editor's upload endpoint (staff only,
 CSRF-checked). Assertions are on error codes and fields, never on translated text.
+
+What is accepted is not stored as sent: the admin and the editor store the PDF rewritten and the image stripped
+(core/filecleaning.py, tested on its own in tests/core/test_filecleaning.py); the tests at the end of each
+layer read back what was stored.
 """
 
+import io
 import json
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import reverse
+from PIL import Image
 
 from articles.models import Article, IssuePage
 from core import uploads
+from core.filecleaning import CleanedFileField, CleanedImageField
 from people.models import Author
 from tests.factories import UserFactory, editor, reporter
 from tests.security import files
@@ -125,6 +133,7 @@ BAD_PDFS = {
         files.pdf_with_escaped_names_script(),
         "pdf_active_content",
     ),
+    "locked with a password": ("page.pdf", files.pdf_locked_with_password(), "bad_pdf"),
 }
 
 
@@ -136,17 +145,67 @@ def test_hostile_or_broken_pdfs_are_refused_with_a_reason(case):
     assert message.strip()
 
 
-def test_escaped_script_names_are_caught_by_pdfium_not_by_the_byte_scan():
-    # The byte scan cannot read #-escaped names; the PDFium check behind it must be what refuses this file.
-    data = files.pdf_with_escaped_names_script()
-    assert not uploads.PDF_ACTIVE_NAMES.search(uploads.PDF_STREAM.sub(b"", data))
+ESCAPED_SCRIPT = b"<< /S /Java#53cript /#4aS (app.alert\\(1\\)) >>"
+# Scripts that the byte scan and PDFium's count of document-level scripts both missed: names #-escaped, or
+# stored in a compressed object stream, in actions that are not document-level.
+HIDDEN_SCRIPTS = {
+    "issue's escaped open action": files.pdf_with_issue_open_action(),
+    "escaped names everywhere": files.pdf_with_escaped_names_everywhere(),
+    "escaped hex-string script": files.handmade_pdf(
+        b"/OpenAction << /S /Java#53cript /J#53 <6170702E616C657274283129> >>"
+    ),
+    "script in object stream": files.pdf_with_script_in_object_stream(),
+    "escaped page action": files.handmade_pdf(page_extra=b"/AA << /O " + ESCAPED_SCRIPT + b" >>"),
+    "escaped bookmark script": files.handmade_pdf(
+        b"/Outlines 4 0 R",
+        (
+            b"<< /Type /Outlines /First 5 0 R /Last 5 0 R /Count 1 >>",
+            b"<< /Title (Front page) /Parent 4 0 R /A " + ESCAPED_SCRIPT + b" >>",
+        ),
+    ),
+    "escaped launch link": files.pdf_with_link_action(b"<< /S /Launc#68 /F (calc.exe) >>"),
+    "update adding an escaped open action": files.append_revision(
+        files.handmade_pdf(), {1: b"<< /Type /Catalog /Pages 2 0 R /OpenAction " + ESCAPED_SCRIPT + b" >>"}
+    ),
+}
+
+
+@pytest.mark.parametrize("data", HIDDEN_SCRIPTS.values(), ids=HIDDEN_SCRIPTS.keys())
+def test_scripts_are_found_whatever_their_names_look_like(data):
+    # The names are read as qpdf decodes them, in every object, compressed or not.
     assert _code(uploads.validate_pdf_upload, "page.pdf", data)[0] == "pdf_active_content"
+
+
+# Acting content that is not a script: accepted, and removed from what is stored (the admin tests below).
+PDFS_REWRITTEN_NOT_REFUSED = {
+    "web link": files.pdf_with_link_action(b"<< /S /URI /URI (https://evil.example/phish) >>"),
+    "page action opening a web page": files.handmade_pdf(
+        page_extra=b"/AA << /O << /S /URI /URI (https://evil.example/opened) >> >>"
+    ),
+    "embedded file": files.pdf_with_embedded_file(),
+    "form submitting to the web": files.pdf_with_form(),
+}
 
 
 def test_pdf_size_limit(settings):
     data = files.pdf_bytes()
     settings.MAX_PDF_UPLOAD_BYTES = len(data) - 1
     assert _code(uploads.validate_pdf_upload, "page.pdf", data)[0] == "too_large"
+
+
+def test_an_animation_too_large_to_rewrite_is_refused(monkeypatch):
+    monkeypatch.setattr(uploads, "MAX_ANIMATION_PIXELS", 40 * 30 * 3 - 1)
+    code, message = _code(uploads.validate_image_upload, "anim.webp", files.animated_webp_with_metadata())
+    assert code == "animation_too_large" and message.strip()
+
+
+def test_every_frame_of_an_animation_must_decode():
+    frames = [Image.effect_noise((200, 200), 40 + 10 * i).convert("P") for i in range(4)]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:])
+    data = buffer.getvalue()
+    assert _code(uploads.validate_image_upload, "anim.gif", data)[0] is None
+    assert _code(uploads.validate_image_upload, "anim.gif", files.truncated(data, 0.8))[0] == "not_image"
 
 
 def test_random_compressed_data_is_not_mistaken_for_markup():
@@ -314,6 +373,66 @@ def test_author_photo_gets_the_same_checks_as_article_images(editor_client, uplo
     assert response.status_code == 200 and form_errors(response).get("photo")
 
 
+# ----- what the admin stores -----
+
+
+def _stored(field_file) -> bytes:
+    with field_file.storage.open(field_file.name, "rb") as stored:
+        return stored.read()
+
+
+def test_the_models_rewrite_what_they_store():
+    assert isinstance(Article._meta.get_field("image"), CleanedImageField)
+    assert isinstance(IssuePage._meta.get_field("image"), CleanedImageField)
+    assert isinstance(IssuePage._meta.get_field("pdf"), CleanedFileField)
+    assert isinstance(Author._meta.get_field("photo"), CleanedImageField)
+
+
+def test_article_image_is_stored_upright_without_its_metadata(editor_client):
+    post_admin_form(
+        editor_client,
+        ARTICLE_ADD,
+        {
+            "title": "无人机飞进田间",
+            "image": files.upload("田间.jpg", files.jpeg_with_metadata(orientation=6)),
+        },
+    )
+    article = Article.objects.get(title="无人机飞进田间")
+    stored = _stored(article.image)
+    assert article.image.name.endswith(".jpg") and files.metadata_left(stored, "JPEG") == []
+    with Image.open(io.BytesIO(stored)) as image:
+        assert image.size == (48, 64) and image.info["icc_profile"] == files.icc_profile()
+
+
+def test_author_photo_is_stored_without_its_metadata(editor_client):
+    post_admin_form(
+        editor_client,
+        AUTHOR_ADD,
+        {"name": "沈知行", "photo": files.upload("沈知行.png", files.png_with_metadata())},
+    )
+    assert files.metadata_left(_stored(Author.objects.get(name="沈知行").photo), "PNG") == []
+
+
+def test_issue_page_image_is_stored_without_its_metadata(editor_client):
+    post_admin_form(
+        editor_client,
+        ISSUE_ADD,
+        _issue_page_changes(image=files.upload("第1版.webp", files.webp_with_metadata())),
+    )
+    page = IssuePage.objects.get(issue__number=1287, number=1)
+    assert page.image.name.endswith(".webp") and files.metadata_left(_stored(page.image), "WEBP") == []
+
+
+@pytest.mark.parametrize("data", PDFS_REWRITTEN_NOT_REFUSED.values(), ids=PDFS_REWRITTEN_NOT_REFUSED.keys())
+def test_issue_page_pdf_is_stored_rewritten(editor_client, data):
+    post_admin_form(
+        editor_client, ISSUE_ADD, _issue_page_changes(pdf=files.upload("第1版.pdf", data, "application/pdf"))
+    )
+    page = IssuePage.objects.get(issue__number=1287, number=1)
+    assert page.pdf.name.endswith(".pdf") and files.pdf_leftovers(_stored(page.pdf)) == set()
+    assert page.image  # still rendered from the PDF
+
+
 # ----- the editor's upload endpoint -----
 
 UPLOAD_URL = "/admin/editor/upload-image/"
@@ -342,7 +461,7 @@ def test_upload_without_csrf_token_is_refused():
     assert response.status_code == 403
 
 
-def test_upload_with_csrf_token_is_stored(settings):
+def test_upload_with_csrf_token_is_stored():
     client = Client(enforce_csrf_checks=True)
     client.force_login(reporter("csrf_reporter"))
     client.get("/admin/")  # sets the CSRF cookie, as the editor page does
@@ -353,7 +472,22 @@ def test_upload_with_csrf_token_is_stored(settings):
     assert response.status_code == 200
     payload = json.loads(response.content)
     assert payload["uploaded"] == 1
-    assert payload["url"].startswith(settings.MEDIA_URL + "editor/") and payload["url"].endswith(".webp")
+    # Public (/media/editor/…) or private (/private-media/editor/…, core/storage.py): stored, with its extension.
+    assert "/editor/" in payload["url"] and payload["url"].endswith(".webp")
+
+
+def test_upload_endpoint_stores_the_image_without_its_metadata():
+    client = Client()
+    client.force_login(reporter("metadata_reporter"))
+    response = client.post(
+        UPLOAD_URL, {"upload": files.upload("现场.jpg", files.jpeg_with_metadata(), "image/jpeg")}
+    )
+    assert response.status_code == 200
+    # Public or private (core/storage.py): the name is read from the address, whichever of the two it is.
+    path = "editor/" + json.loads(response.content)["url"].split("/editor/", 1)[1]
+    (name,) = [name for name in (path, "private/" + path) if default_storage.exists(name)]
+    with default_storage.open(name, "rb") as stored:
+        assert files.metadata_left(stored.read(), "JPEG") == []
 
 
 def test_upload_endpoint_refuses_get():
