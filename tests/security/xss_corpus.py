@@ -121,6 +121,12 @@ PAYLOADS: list[str] = [
     f"{{{{ 7|add:7 }}}}{{% debug %}}${{alert(1)}}{MARK}",
     f"{MARK}\u2028\u2029</p>",
     f'<a href="https://example.org/" target="_blank">{MARK}</a>',
+    # --- round two: private files' addresses as a body carries them, with handlers and tricks around them
+    f'<img src="/private-media/editor/2026/12/0a1b.png" onerror="alert(1)" alt="{MARK}">',
+    f'<img src="/private-media/editor/2026/12/0a1b.png?s=x&quot; onload=&quot;alert(1)" alt="{MARK}">',
+    f'<a href="/private-media/../admin/" onclick="alert(1)">{MARK}</a>',
+    f'<img srcset="/private-media/editor/a.png 1x, javascript:alert(1) 2x" alt="{MARK}">',
+    f'<picture><source srcset="javascript:alert(1)"><img src="/media/x.png" alt="{MARK}"></picture>',
 ]
 
 SHORT_PAYLOADS = [p for p in PAYLOADS if len(p) <= 40]  # for the 40-character fields (page and section names)
