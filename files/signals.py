@@ -62,7 +62,9 @@ def _saved(sender, instance, raw=False, using="default", update_fields=None, cre
         for name in replaced:
             _delete_unless_used(sender, name)
         if sender is Article:
-            placed = release.place_article(instance.pk, page_ids=[instance.page_id] if instance.page_id else [])
+            placed = release.place_article(
+                instance.pk, page_ids=[instance.page_id] if instance.page_id else []
+            )
         else:
             placed = release.place(IssuePage, instance.pk)
         placed.follow(instance)  # the saver's copy names the files where they now are

@@ -57,6 +57,8 @@ WRONG_VALUES = {
     "bool": ["abc"],
     "text": ["a\x00b", None],  # None: one character longer than the field takes
 }
+
+
 def kind_of(field: forms.Field | None) -> str:
     if isinstance(field, forms.ModelChoiceField | InlineForeignKeyField):
         return "id"
