@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "search.apps.SearchConfig",
     "reader.apps.ReaderConfig",
     "editing.apps.EditingConfig",
+    "planning.apps.PlanningConfig",
     "files.apps.FilesConfig",
     "edition.apps.EditionConfig",
     "printimport.apps.PrintImportConfig",

@@ -10,6 +10,7 @@ from articles.editor import upload_image
 from core.health import healthz
 from edition import urls as edition_urls
 from files.views import private_media
+from planning.views import budget_view, calendar_view
 from reader import urls as reader_urls
 from reader.views import article_preview
 from search.views import search_page
@@ -23,6 +24,15 @@ urlpatterns = [
         admin.site.admin_view(article_preview),
         name="article_preview",
     ),
+    # The planning desk (planning/views/): an issue's budget (稿单), its print version, and the calendar.
+    path("admin/planning/budget/<int:number>/", admin.site.admin_view(budget_view), name="planning_budget"),
+    path(
+        "admin/planning/budget/<int:number>/print/",
+        admin.site.admin_view(budget_view),
+        {"printed": True},
+        name="planning_budget_print",
+    ),
+    path("admin/planning/calendar/", admin.site.admin_view(calendar_view), name="planning_calendar"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("search/", search_page, name="search"),
