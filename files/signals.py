@@ -17,13 +17,17 @@ REPLACED = "_files_replaced"  # public files this save replaces (pre_save to pos
 
 
 def _loaded(sender, instance, **kwargs):
-    # The raw values in __dict__ (no FieldFile is built); a deferred field is simply not known.
-    names = {}
-    for name in release.FILE_FIELDS[sender]:
-        value = instance.__dict__.get(name)
-        if value is not None:
-            names[name] = str(value)
-    instance.__dict__[LOADED] = names
+    # The raw values in __dict__ (no FieldFile is built: this runs for every instance loaded); a deferred
+    # field is simply not known.
+    values = instance.__dict__
+    values[LOADED] = {name: values[name] for name in release.FILE_FIELDS[sender] if name in values}
+
+
+def _name(value) -> str:
+    """A file field's raw value (a name, a FieldFile, an upload) as a stored name."""
+    if value is None or isinstance(value, str):
+        return value or ""
+    return getattr(value, "name", "") or ""
 
 
 def _before_save(sender, instance, raw=False, **kwargs):
@@ -37,7 +41,7 @@ def _before_save(sender, instance, raw=False, **kwargs):
         name
         for name in fields
         if not getattr(getattr(instance, name), "_committed", True)
-        or (getattr(instance, name).name or "") != loaded.get(name, "")
+        or (getattr(instance, name).name or "") != _name(loaded.get(name))
     ]
     if not changing:
         return
