@@ -66,7 +66,7 @@ def place(model: type, pk: int, now=None) -> Placement:
     """Move the files of `model` #pk to the side the rule puts them on; save the new names. Locks the row, so
     two requests never move the same file at once. Old files are deleted once the new names are committed."""
     with transaction.atomic():
-        obj = model.objects.select_for_update().filter(pk=pk).first()
+        obj = model.objects.select_for_update(of=("self",)).filter(pk=pk).order_by().first()
         if obj is None:
             return Placement()
         result = Placement(public=should_be_public(obj, now))

@@ -312,6 +312,7 @@ def main(argv=None) -> int:
                 f"redis://127.0.0.1:{redis_server.port}/0",
                 DJANGO_CACHE_PREFIX="hard_faults",
                 DJANGO_MEDIA_ROOT=str(postgres.root / "media"),
+                DJANGO_PRIVATE_MEDIA_ROOT=str(postgres.root / "private-media"),
                 DJANGO_DB_CONNECT_TIMEOUT="3",
             )
             manage(env, "migrate", "--noinput")

@@ -512,6 +512,7 @@ def _run(args, name: str, redis_url: str, workdir: Path, started: float) -> int:
             DJANGO_CACHE_PREFIX=name,
             DJANGO_PAGE_CACHE="0" if args.no_page_cache else "1",
             DJANGO_MEDIA_ROOT=str(workdir / "media"),
+            DJANGO_PRIVATE_MEDIA_ROOT=str(workdir / "private-media"),
         )
         log(f"database {name}: migrate and seed")
         manage(env, "migrate", "--noinput")

@@ -3,7 +3,7 @@
 This is the drill docs/operations.md asks for, automated: content (the demo newspaper plus an article photo in
 the media folder) goes into a fresh PostgreSQL database; the database is dumped with `pg_dump -Fc` and the media
 folder archived with tar; both are restored elsewhere (`pg_restore` into a new database, tar into a new folder);
-then a fresh Django process pointed at the restored copy (DATABASE_URL, DJANGO_MEDIA_ROOT) renders the home page,
+then a fresh Django process pointed at the restored copy (DATABASE_URL, both media roots) renders the home page,
 an issue, an article and the feed, byte for byte the same as the original renders them. The databases are
 dropped afterwards.
 """
@@ -31,7 +31,8 @@ buffer = io.BytesIO()
 Image.new("RGB", (320, 200), (40, 110, 170)).save(buffer, "JPEG")
 article.image.save("备份演练.jpg", ContentFile(buffer.getvalue()), save=False)
 article.image_caption = "备份演练用图"
-Article.objects.filter(pk=article.pk).update(image=article.image.name, image_caption=article.image_caption)
+article.save(update_fields=["image", "image_caption"])  # published: the photo moves to public storage
+article.refresh_from_db()
 print(article.pk, article.image.name)
 """
 
@@ -76,11 +77,18 @@ def test_a_restored_dump_serves_the_same_pages(tmp_path):
             skip_or_fail(f"needs {tool} (apt-get install postgresql-client)")
     source_name, restored_name = f"hard_backup_src_{os.getpid()}", f"hard_backup_dst_{os.getpid()}"
     source_media, restored_media = tmp_path / "media", tmp_path / "restored-media"
+    source_private, restored_private = tmp_path / "private-media", tmp_path / "restored-private-media"
     dump, media_archive = tmp_path / "newsroom.dump", tmp_path / "media.tar.gz"
     common = {"DJANGO_PAGE_CACHE": "0"}
 
     with fresh_database(source_name) as source_url:
-        source_env = production_env(source_url, "", DJANGO_MEDIA_ROOT=str(source_media), **common)
+        source_env = production_env(
+            source_url,
+            "",
+            DJANGO_MEDIA_ROOT=str(source_media),
+            DJANGO_PRIVATE_MEDIA_ROOT=str(source_private),
+            **common,
+        )
         manage(source_env, "migrate", "--noinput")
         manage(source_env, "collectstatic", "--noinput")
         manage(source_env, "demo_data")
@@ -94,14 +102,22 @@ def test_a_restored_dump_serves_the_same_pages(tmp_path):
         pg_tool("pg_dump", "--format=custom", "--no-owner", "--file", str(dump), "--dbname", source_name)
         with tarfile.open(media_archive, "w:gz") as archive:
             archive.add(source_media, arcname="media")
+            archive.add(source_private, arcname="private-media")  # unreleased pages, unpublished photos
 
         with fresh_database(restored_name):
             pg_tool("pg_restore", "--no-owner", "--exit-on-error", "--dbname", restored_name, str(dump))
             with tarfile.open(media_archive) as archive:
                 archive.extractall(tmp_path / "unpacked", filter="data")
             (tmp_path / "unpacked" / "media").rename(restored_media)
+            (tmp_path / "unpacked" / "private-media").rename(restored_private)
             restored_url = source_url.rsplit("/", 1)[0] + "/" + restored_name
-            restored_env = production_env(restored_url, "", DJANGO_MEDIA_ROOT=str(restored_media), **common)
+            restored_env = production_env(
+                restored_url,
+                "",
+                DJANGO_MEDIA_ROOT=str(restored_media),
+                DJANGO_PRIVATE_MEDIA_ROOT=str(restored_private),
+                **common,
+            )
             manage(restored_env, "migrate", "--check")  # every migration is recorded as applied
             restored = render(restored_env, pk)
 
@@ -112,4 +128,9 @@ def test_a_restored_dump_serves_the_same_pages(tmp_path):
         assert restored["pages"][path] == [status, html], f"{path} differs after the restore"
     article_html = restored["pages"][f"/articles/{pk}/"][1]
     assert "备份演练用图" in article_html
+    assert not image_name.startswith("private/")
     assert (restored_media / image_name).read_bytes() == (source_media / image_name).read_bytes()
+    private_files = sorted(p.relative_to(source_private) for p in source_private.rglob("*") if p.is_file())
+    assert private_files  # the demo's unreleased issue
+    for name in private_files:
+        assert (restored_private / name).read_bytes() == (source_private / name).read_bytes()
