@@ -1,4 +1,5 @@
-"""Demo content: three issues of a regional science weekly, written for this project.
+"""Demo content: three printed issues of a regional science weekly and the plan of the next one
+(devdata/demo_planning.py), written for this project.
 
 Used by `manage.py demo_data`. Idempotent: every row is found by its natural key before it is made, and an
 article is driven to its target state through articles/workflow.py only when it is first created.
@@ -21,7 +22,7 @@ from articles.models import Article, ArticleStatus, Byline, Event, Issue, IssueP
 from articles.policy import EDITORS, REPORTERS
 from people.models import Author, Organization
 
-from . import demo_edition
+from . import demo_edition, demo_planning
 
 DEMO_USERS = [
     # username, password, group, is_superuser
@@ -365,6 +366,8 @@ class DemoBuilder:
         for index, spec in enumerate(ARTICLES):
             self.article(index, spec, users, sections, orgs, authors, events, pages)
         self.created += demo_edition.build(pages, log=self.log)  # printed pages (数字报): PDFs, images, areas
+        # The next issue as the planning desk sees it: pitches, assignments, a half-filled budget (no files).
+        self.created += demo_planning.build(users, pages[ISSUES[-1][0], 1].issue, log=self.log)
         return self.created
 
     def article(self, index, spec: DemoArticle, users, sections, orgs, authors, events, pages) -> None:

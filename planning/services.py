@@ -193,7 +193,8 @@ def validate_assignee(user, role=AssignmentRole.REPORTER) -> Author:
 
 
 def _lock(story: Story) -> Story:
-    return Story.objects.select_for_update().select_related("issue", "page").get(pk=story.pk)
+    # FOR UPDATE OF the story's row only: PostgreSQL refuses to lock the nullable side of an outer join.
+    return Story.objects.select_for_update(of=("self",)).select_related("issue", "page").get(pk=story.pk)
 
 
 def keep_current(story: Story, locked: Story) -> None:

@@ -16,12 +16,13 @@ pytestmark = pytest.mark.django_db
 
 def test_demo_pages_are_printed_rendered_and_mapped_once(client):
     call_command("demo_data")
-    pages = list(IssuePage.objects.select_related("issue"))
+    printed = {"issue__number__lte": 1203}  # 1204 is being planned: its pages are not printed yet
+    pages = list(IssuePage.objects.filter(**printed).select_related("issue"))
     assert len(pages) == 12
     for page in pages:
         image = page_image(page)
         assert page.pdf.name.endswith(".pdf") and (image.width, image.height) == (1600, 2263), page
-    placed = Article.objects.filter(page__isnull=False)
+    placed = Article.objects.filter(page__isnull=False, page__issue__number__lte=1203)
     assert set(PageArea.objects.values_list("article", flat=True)) == set(placed.values_list("pk", flat=True))
     for area in PageArea.objects.all():
         assert 0 <= area.x < area.x + area.width <= 1 and 0 <= area.y < area.y + area.height <= 1

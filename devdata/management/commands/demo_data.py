@@ -1,4 +1,4 @@
-"""Load the demo newspaper: three issues, about fifteen articles in every state, and the demo users."""
+"""Load the demo newspaper: three printed issues and the next one being planned, about twenty articles in every state, and the demo users."""
 
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
