@@ -137,10 +137,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         timeout=float(os.environ.get("DJANGO_SQLITE_TIMEOUT", "20")), transaction_mode="IMMEDIATE"
     )
-# Editorial rule (with WORKFLOW_FOUR_EYES, below): the four-eyes rule also counts an editor who changed an
-# article's text after it was submitted for review; another editor approves it (articles/policy.py). 0: only its
-# creator and its bylines count.
-FOUR_EYES_COUNTS_TEXT_EDITORS = env_bool("FOUR_EYES_COUNTS_TEXT_EDITORS", True)
 # The public pages' hand-written statements are prepared once per connection on PostgreSQL (core/prepared.py);
 # 0 behind any pooler in transaction mode (PgBouncer's included: it does not track SQL-level PREPARE).
 DB_PREPARED = env_bool("DJANGO_DB_PREPARED", True)
@@ -354,6 +350,9 @@ SEARCH_RECENT_DAYS = int(os.environ.get("DJANGO_SEARCH_RECENT_DAYS", "365"))
 
 # Editorial rules.
 WORKFLOW_FOUR_EYES = env_bool("WORKFLOW_FOUR_EYES", True)
+# The four-eyes rule also counts an editor who changed an article's text after it was submitted for review:
+# another editor approves it (articles/policy.py). 0: only its creator and its bylines count.
+FOUR_EYES_COUNTS_TEXT_EDITORS = env_bool("FOUR_EYES_COUNTS_TEXT_EDITORS", True)
 SHARE_LINK_HOURS = int(os.environ.get("SHARE_LINK_HOURS", "72"))
 
 # Rich text: CKEditor 4 through django-ckeditor; see articles/editor.py.
