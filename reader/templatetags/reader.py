@@ -66,15 +66,16 @@ def _formatted(value, format_name: str, language: str) -> str:
 
 @register.filter
 def time_element(value, format_name: str = "SHORT_DATE_FORMAT"):
-    """A time as <time datetime="…">…</time>: ISO 8601 in the paper's time zone for machines (as |date:"c"),
-    and the active language's `format_name` (a format setting such as SHORT_DATE_FORMAT) for readers."""
+    """A time as <time datetime="…">…</time>: ISO 8601 in the paper's time zone to the second for machines (HTML
+    allows at most three digits of a fraction of a second; |date:"c" writes six), and the active language's
+    `format_name` (a format setting such as SHORT_DATE_FORMAT) for readers."""
     if not value:
         return ""
     local = timezone.localtime(value) if timezone.is_aware(value) else value
     shown = local.date() if format_name in DAY_FORMATS else local
     return format_html(
         '<time datetime="{}">{}</time>',
-        local.isoformat(),
+        local.isoformat(timespec="seconds"),
         _formatted(shown, format_name, translation.get_language() or ""),
     )
 
