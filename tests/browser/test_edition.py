@@ -15,9 +15,6 @@ screenshots docs/screenshots/edition-desktop.png, edition-phone.png and edition-
 """
 
 import datetime
-import io
-import os
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -30,15 +27,13 @@ from articles.models import PageArea
 from articles.policy import ensure_groups
 from devdata.demo_edition import draw_page
 from edition.images import render_page_image
+from tests.browser.helpers import SAVE_SCREENSHOTS, shoot, watch
 from tests.edition.helpers import area, article_on
 from tests.factories import IssueFactory, IssuePageFactory, editor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.urls(__name__)]
 
 PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's password
-SCREENSHOT_DIR = Path(settings.BASE_DIR) / "docs" / "screenshots"
-SAVE_SCREENSHOTS = os.environ.get("SAVE_SCREENSHOTS") == "1"
-MAX_SCREENSHOT_BYTES = 200 * 1024
 TOLERANCE_PX = 2
 
 
@@ -113,49 +108,6 @@ def edition():
         "explainer": explainer,
         "explainer_block": blocks[explainer.pk],
     }
-
-
-def watch(page):
-    """Collect console errors, uncaught exceptions and failed responses of a browser tab.
-
-    Not counted: the browser's own request for /favicon.ico (the admin has none), the console's echo of a failed
-    response (the response itself is counted, with its URL), and a request the page cancelled on purpose (the
-    article picker drops its search request when the editor types on).
-    """
-    problems = []
-
-    def on_console(message):
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
-            problems.append(f"console: {message.text}")
-
-    def on_failed(request):
-        if request.failure != "net::ERR_ABORTED":
-            problems.append(f"request failed: {request.url} {request.failure}")
-
-    def on_response(response):
-        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
-            problems.append(f"{response.status} {response.url}")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.on("requestfailed", on_failed)
-    page.on("response", on_response)
-    return problems
-
-
-def shoot(page, name: str) -> None:
-    """Save the viewport as docs/screenshots/<name>.png (only with SAVE_SCREENSHOTS=1), quantized to stay small."""
-    if not SAVE_SCREENSHOTS:
-        return
-    from PIL import Image
-
-    page.wait_for_timeout(200)  # let hover transitions settle
-    image = Image.open(io.BytesIO(page.screenshot(type="png"))).convert("RGB")
-    small = image.quantize(colors=128, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-    target = SCREENSHOT_DIR / f"{name}.png"
-    small.save(target, format="PNG", optimize=True)
-    assert target.stat().st_size < MAX_SCREENSHOT_BYTES, f"{target.name} is {target.stat().st_size} bytes"
 
 
 def page_url(base, issue, number):

@@ -10,13 +10,10 @@ Every admin page visited must be free of console errors. With SAVE_SCREENSHOTS=1
 PNGs under docs/screenshots/ (workflow-01 … workflow-08) for docs/editors-guide.md.
 """
 
-import io
 import logging
-import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -24,6 +21,7 @@ from django.conf import settings
 
 from articles.models import Article, ArticleLog, ArticleStatus
 from articles.policy import ensure_groups
+from tests.browser.helpers import shoot as screenshot
 from tests.factories import ArticleFactory, editor, reporter
 
 try:
@@ -37,9 +35,6 @@ logger = logging.getLogger(__name__)
 
 PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's password
 BEIJING = ZoneInfo(settings.TIME_ZONE)
-SCREENSHOT_DIR = Path(settings.BASE_DIR) / "docs" / "screenshots"
-SAVE_SCREENSHOTS = os.environ.get("SAVE_SCREENSHOTS") == "1"
-MAX_SCREENSHOT_BYTES = 200 * 1024
 
 TITLE = "青岚省科协举办基层科普骨干能力提升培训班"
 KICKER = "聚焦“科普服务进基层”"
@@ -113,25 +108,8 @@ def login(desk: Desk, base_url: str, username: str) -> None:
 
 
 def shoot(page, name: str, top: str | None = None) -> None:
-    """Save a 1280×800 screenshot of the viewport as docs/screenshots/<name>.png (only with SAVE_SCREENSHOTS=1),
-    with the element `top` (a selector) scrolled to the top of the viewport first when given.
-
-    Quantized to 256 colours without dithering: admin pages are flat colours and text, so this keeps them sharp
-    and small.
-    """
-    if not SAVE_SCREENSHOTS:
-        return
-    from PIL import Image
-
-    if top:
-        page.locator(top).first.evaluate("el => el.scrollIntoView({block: 'start'})")
-    page.wait_for_timeout(150)  # let transitions and caret blinks settle
-    image = Image.open(io.BytesIO(page.screenshot(type="png"))).convert("RGB")
-    small = image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOT_DIR / f"{name}.png"
-    small.save(path, format="PNG", optimize=True)
-    assert path.stat().st_size < MAX_SCREENSHOT_BYTES, f"{path.name} is {path.stat().st_size} bytes"
+    """A 1280×800 screenshot for the guide, in 256 colours (tests/browser/helpers.py)."""
+    screenshot(page, name, top, colors=256)
 
 
 def editor_body(desk: Desk):

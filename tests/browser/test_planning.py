@@ -18,12 +18,8 @@ planning-budget.png and planning-budget-phone.png, for docs/editors-guide.md.
 """
 
 import datetime
-import io
-import os
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -33,14 +29,12 @@ from people.models import Author
 from planning.budget import text_length
 from planning.models import AssignmentRole, Story, StoryStatus
 from planning.signals import grant_planning_permissions
+from tests.browser.helpers import shoot, watch
 from tests.factories import IssueFactory, IssuePageFactory, SectionFactory, editor, reporter
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's password
-SCREENSHOT_DIR = Path(settings.BASE_DIR) / "docs" / "screenshots"
-SAVE_SCREENSHOTS = os.environ.get("SAVE_SCREENSHOTS") == "1"
-MAX_SCREENSHOT_BYTES = 200 * 1024
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 360, "height": 780}
 
@@ -55,51 +49,6 @@ PARAGRAPHS = [
 
 
 # ----- helpers -----
-
-
-def watch(page):
-    """Collect console errors, uncaught exceptions and failed responses of a browser tab.
-
-    Not counted: the browser's own request for /favicon.ico (the admin declares no icon) and the console's echo
-    of a failed response (the response itself is counted, with its URL).
-    """
-    problems = []
-
-    def on_console(message):
-        if message.type == "error" and not message.text.startswith("Failed to load resource"):
-            problems.append(f"console: {message.text} ({page.url})")
-
-    def on_failed(request):
-        if request.failure != "net::ERR_ABORTED":
-            problems.append(f"request failed: {request.url} {request.failure}")
-
-    def on_response(response):
-        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
-            problems.append(f"{response.status} {response.url}")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: problems.append(f"page error: {error} ({page.url})"))
-    page.on("requestfailed", on_failed)
-    page.on("response", on_response)
-    return problems
-
-
-def shoot(page, name: str, top: str | None = None) -> None:
-    """Save the viewport as docs/screenshots/<name>.png (only with SAVE_SCREENSHOTS=1), quantized to stay small,
-    with the element `top` (a selector) scrolled to the top of the viewport first when given."""
-    if not SAVE_SCREENSHOTS:
-        return
-    from PIL import Image
-
-    if top:
-        page.locator(top).first.evaluate("el => el.scrollIntoView({block: 'start'})")
-    page.wait_for_timeout(200)  # let transitions and caret blinks settle
-    image = Image.open(io.BytesIO(page.screenshot(type="png"))).convert("RGB")
-    small = image.quantize(colors=128, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
-    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-    target = SCREENSHOT_DIR / f"{name}.png"
-    small.save(target, format="PNG", optimize=True)
-    assert target.stat().st_size < MAX_SCREENSHOT_BYTES, f"{target.name} is {target.stat().st_size} bytes"
 
 
 def log_in(new_context, base: str, user):
