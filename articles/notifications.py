@@ -1,7 +1,7 @@
 """Mail sent by workflow transitions, after the transaction commits (Django's mail framework).
 
 Who is told, and what, is each transition's `mail` (articles/policy.py); this module addresses, greets and
-sends: text and HTML (articles/templates/articles/mail/), naming the recipients and linking to the article's
+sends (`send_mail`, which planning's mail uses too): text and HTML (articles/templates/articles/mail/), naming the recipients and linking to the article's
 admin page and its preview. There is no request after the commit: links start with settings.ADMIN_BASE_URL.
 """
 
@@ -39,21 +39,31 @@ def absolute_url(path: str) -> str:
     return (getattr(settings, "ADMIN_BASE_URL", "") or settings.NEWSPAPER_URL or "").rstrip("/") + path
 
 
-def _message(subject: str, body: str, article, recipients: list) -> EmailMultiAlternatives:
+def send_mail(recipients: list, subject: str, body: str, title: str, links: list[tuple[str, str]]) -> None:
+    """The newsroom's mail (workflow and planning alike): greeting by name, `body`, `links` (label, absolute URL;
+    the first as a button), in text and HTML (articles/templates/articles/mail/newsroom.*). Mail trouble is
+    logged, never raised: it must not undo or break an editorial decision."""
+    if not recipients:
+        return
     context = {
         "greeting": _("Dear %(name)s,") % {"name": "、".join(person(r) for r in recipients)},
         "body": body,
-        "title": article.title,
-        "change_url": absolute_url(reverse("admin:articles_article_change", args=[article.pk])),
-        "preview_url": absolute_url(reverse("article_preview", args=[article.pk])),
+        "title": title,
+        "links": links,
         "newspaper": settings.NEWSPAPER_NAME,
     }
-    text = render_to_string("articles/mail/transition.txt", context)
+    addresses = [r.email for r in recipients]
     message = EmailMultiAlternatives(
-        subject, text, settings.DEFAULT_FROM_EMAIL, [r.email for r in recipients]
+        subject,
+        render_to_string("articles/mail/newsroom.txt", context),
+        settings.DEFAULT_FROM_EMAIL,
+        addresses,
     )
-    message.attach_alternative(render_to_string("articles/mail/transition.html", context), "text/html")
-    return message
+    message.attach_alternative(render_to_string("articles/mail/newsroom.html", context), "text/html")
+    try:
+        message.send(fail_silently=False)
+    except Exception:
+        logger.exception("Could not send mail %r to %s", subject, addresses)
 
 
 def transition_done(article, action: str, user, comment: str) -> None:
@@ -72,8 +82,11 @@ def transition_done(article, action: str, user, comment: str) -> None:
     }
     # In the newsroom's language, whatever the language of the person who took the transition.
     with translation.override(settings.LANGUAGE_CODE):
-        subject = str(mail.subject) % values
-        try:
-            _message(subject, str(mail.body) % values, article, recipients).send(fail_silently=False)
-        except Exception:  # mail trouble must never undo or break an editorial decision
-            logger.exception("Could not send workflow mail %r to %s", subject, [r.email for r in recipients])
+        links = [
+            (
+                _("Open the article"),
+                absolute_url(reverse("admin:articles_article_change", args=[article.pk])),
+            ),
+            (_("Preview"), absolute_url(reverse("article_preview", args=[article.pk]))),
+        ]
+        send_mail(recipients, str(mail.subject) % values, str(mail.body) % values, article.title, links)

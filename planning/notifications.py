@@ -4,22 +4,16 @@ Who hears what: an assignee, of their assignment (what, in which role, the due t
 length, the brief) with links to the story in the admin and to starting the article; the pitcher, when the pitch
 is accepted or killed (with the reason), and the assignees when it is killed. Never the person who acted. In the
 newsroom's language, in the style of the workflow's mail (articles/notifications.py: greeting by name, text and
-HTML, absolute links from settings.ADMIN_BASE_URL).
+HTML, absolute links from settings.ADMIN_BASE_URL), sent by its `send_mail`.
 """
 
-import logging
-
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from articles.names import person
-from articles.notifications import absolute_url
-
-logger = logging.getLogger(__name__)
+from articles.notifications import absolute_url, send_mail
 
 
 def place_text(story) -> str:
@@ -39,29 +33,6 @@ def _recipients(users, actor) -> list:
         if user is not None and user.email and user.pk != actor.pk and user.email != actor.email:
             by_email.setdefault(user.email, user)
     return [by_email[email] for email in sorted(by_email)]
-
-
-def _send(story, recipients, subject: str, body: str, links: list[tuple[str, str]]) -> None:
-    if not recipients:
-        return
-    context = {
-        "greeting": _("Dear %(name)s,") % {"name": "、".join(person(r) for r in recipients)},
-        "body": body,
-        "title": story.title,
-        "links": links,
-        "newspaper": settings.NEWSPAPER_NAME,
-    }
-    message = EmailMultiAlternatives(
-        subject,
-        render_to_string("admin/planning/story/mail.txt", context),
-        settings.DEFAULT_FROM_EMAIL,
-        [r.email for r in recipients],
-    )
-    message.attach_alternative(render_to_string("admin/planning/story/mail.html", context), "text/html")
-    try:
-        message.send(fail_silently=False)
-    except Exception:  # mail trouble must never undo or break a planning decision
-        logger.exception("Could not send planning mail %r to %s", subject, [r.email for r in recipients])
 
 
 def _story_link(story) -> tuple[str, str]:
@@ -97,7 +68,9 @@ def assigned(story, editor, assignment, new: bool) -> None:
             % values
         )
         start = absolute_url(reverse("admin:planning_story_start", args=[story.pk]))
-        _send(story, recipients, subject, body, [_story_link(story), (_("Start the article"), start)])
+        send_mail(
+            recipients, subject, body, story.title, [_story_link(story), (_("Start the article"), start)]
+        )
 
 
 def accepted(story, editor) -> None:
@@ -122,7 +95,7 @@ def accepted(story, editor) -> None:
             )
             % values
         )
-        _send(story, recipients, subject, body, [_story_link(story)])
+        send_mail(recipients, subject, body, story.title, [_story_link(story)])
 
 
 def killed(story, editor) -> None:
@@ -135,4 +108,4 @@ def killed(story, editor) -> None:
         values = {"who": person(editor), "title": story.title, "reason": story.kill_reason}
         subject = _("Story killed: %(title)s") % values
         body = _("%(who)s killed the story “%(title)s”.\n\nReason:\n%(reason)s") % values
-        _send(story, recipients, subject, body, [_story_link(story)])
+        send_mail(recipients, subject, body, story.title, [_story_link(story)])
