@@ -99,10 +99,12 @@ def test_time_element_is_what_the_date_filter_gave(language, format_name):
         datetime.datetime(2011, 1, 1, 0, 0, tzinfo=datetime.UTC),
     ]
     ours = Template("{% load reader %}{{ value|time_element:name }}")
-    django = Template("<time datetime=\"{{ machine }}\">{{ value|date:name }}</time>")
+    django = Template('<time datetime="{{ machine }}">{{ value|date:name }}</time>')
     with translation.override(language):
         for value in moments:
-            machine = timezone.localtime(value).isoformat(timespec="seconds")  # HTML: at most 3 fraction digits
+            machine = timezone.localtime(value).isoformat(
+                timespec="seconds"
+            )  # HTML: at most 3 fraction digits
             context = Context({"value": value, "name": format_name, "machine": machine})
             assert ours.render(context) == django.render(context)
             assert re.search(r'datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00"', ours.render(context))
