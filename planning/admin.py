@@ -34,8 +34,8 @@ READONLY_FIELDS = [
     "page",
     "target_length",
     "due_at",
-    "pitched_by",
-    "editor",
+    "pitcher",
+    "editor_in_charge",
     "article",
     "kill_reason",
     "created_at",
@@ -160,6 +160,10 @@ class StoryAdmin(GuardedAdmin, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("pitched by"), ordering="pitched_by")
     def pitcher(self, story):
         return person(story.pitched_by)
+
+    @admin.display(description=gettext_lazy("editor in charge"))
+    def editor_in_charge(self, story):
+        return person(story.editor) if story.editor_id else "-"
 
     # ----- the buttons' views -----
 

@@ -341,3 +341,12 @@ def test_no_english_is_left_on_the_planning_pages(people, page):
             w for w in WORD.findall(text) if w not in ALLOWED | {"pitcher", "assignee", "other", "desk"}
         }
         assert not english, (url, english)
+
+
+def test_the_story_page_names_the_pitcher_and_the_editor_not_their_logins(people):
+    story = story_in_state("accepted", people)
+    html = client_for(people["editor"]).get(reverse("admin:planning_story_change", args=[story.pk])).content
+    html = html.decode()
+    assert "林知远" in html and "王启航" in html
+    for login in ("pitcher", "desk"):
+        assert f">{login}<" not in html
