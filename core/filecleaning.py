@@ -14,7 +14,7 @@
   frames, durations and looping; transparency is kept.
 
 The model fields `CleanedFileField` (PDFs) and `CleanedImageField` do this on every save of a model, whichever
-code saves it. Validation (core/uploads.py) comes first and refuses what cannot be rewritten, so a rewrite
+code saves it; a stored picture's renditions (core/renditions.py) are made from the cleaned bytes. Validation (core/uploads.py) comes first and refuses what cannot be rewritten, so a rewrite
 that fails at save time means the file was saved without validation: it raises the same ValidationError, and
 nothing is stored.
 """
@@ -31,6 +31,7 @@ from django.db.models.fields.files import FieldFile, ImageFieldFile
 from PIL import Image, ImageOps, ImageSequence, JpegImagePlugin
 from PIL.PngImagePlugin import Blend, Disposal
 
+from core import renditions
 from core.uploads import PDF_READ_ERRORS, check_image, open_pdf, pdf_objects, reading_image, unreadable_pdf
 
 # ----- PDFs -----
@@ -331,7 +332,17 @@ class CleanedFieldFile(_CleaningFieldFile, FieldFile):
 
 
 class CleanedImageFieldFile(_CleaningFieldFile, ImageFieldFile):
-    pass
+    """A stored picture gets its renditions beside it at once (core/renditions.py), made from the cleaned bytes."""
+
+    def save(self, name, content, save=True):
+        if not isinstance(content, _CleanedContent):
+            content = _CleanedContent(self.field.clean_content(_read(content)), name=name)
+        super().save(name, content, save=False)
+        renditions.build(self.storage, self.name, _read(content))  # before the row is saved: it may move them
+        if save:
+            self.instance.save()
+
+    save.alters_data = True
 
 
 class _CleaningField:

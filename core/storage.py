@@ -13,7 +13,7 @@ it stops being public.
 
 A public file gets a name with a random folder in it (`pages/2026/12/k3x…/issue-1203-page-3-1600x2263.jpg`):
 names of printed pages follow a pattern, and a file that was public once is never public again under the same
-name. Files derived from a file (a page image's thumbnail) sit beside it and move with it.
+name. Files derived from a file (a page image's thumbnail, a picture's renditions) sit beside it and move with it.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.functional import cached_property
 
+from core import renditions
+
 PRIVATE_PREFIX = "private/"
 # The random folder of a public name: 16 lower-case hex digits (64 bits), never a year or month.
 TOKEN_RE = re.compile(r"^[0-9a-f]{16}$")
@@ -49,8 +51,9 @@ def thumbnail_name(name: str) -> str:
 
 
 def derived_names(name: str) -> list[str]:
-    """The files that may be stored beside `name` and belong to it."""
-    return [thumbnail_name(name)]
+    """The files that may be stored beside `name` and belong to it: a page image's thumbnail, the renditions
+    of a picture (core/renditions.py)."""
+    return [thumbnail_name(name), *renditions.rendition_names(name)]
 
 
 def _plain_name(name: str) -> tuple[str, str]:
@@ -75,6 +78,23 @@ def private_name(name: str) -> str:
     return PRIVATE_PREFIX + posixpath.join(folder, base)
 
 
+@deconstructible(path="core.storage.PublicUpload")
+class PublicUpload:
+    """`upload_to` for pictures that are public from the start (authors' photos): `PublicUpload("authors/%Y/")`.
+    The name is cleaned as `PrivateUpload` cleans it, so no original is named like a rendition."""
+
+    def __init__(self, folder: str):
+        self.folder = folder
+
+    def __call__(self, instance, filename: str) -> str:
+        return posixpath.join(
+            timezone.localdate().strftime(self.folder), renditions.clean_upload_name(filename)
+        )
+
+    def __eq__(self, other):
+        return isinstance(other, PublicUpload) and other.folder == self.folder
+
+
 @deconstructible(path="core.storage.PrivateUpload")
 class PrivateUpload:
     """`upload_to` for files that start private: `PrivateUpload("articles/%Y/%m/")`."""
@@ -84,7 +104,7 @@ class PrivateUpload:
 
     def __call__(self, instance, filename: str) -> str:
         folder = timezone.localdate().strftime(self.folder)
-        return PRIVATE_PREFIX + posixpath.join(folder, posixpath.basename(filename))
+        return PRIVATE_PREFIX + posixpath.join(folder, renditions.clean_upload_name(filename))
 
     def __eq__(self, other):
         return isinstance(other, PrivateUpload) and other.folder == self.folder

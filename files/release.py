@@ -2,8 +2,8 @@
 
 The rule, one line per kind of file:
 
-- An article's picture is public while the article is (`articles.querysets.is_public`: published, its time
-  come).
+- An article's picture, and each of its photos (组图), is public while the article is
+  (`articles.querysets.is_public`: published, its time come).
 - A printed page's image, its thumbnail and its PDF are public while the page is `fully_public`
   (articles/querysets.py): every article placed on it, or with an area on it, is public, since the image
   shows them all.
@@ -26,19 +26,26 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 
-from articles.models import Article, IssuePage
+from articles.models import Article, ArticlePhoto, IssuePage
 from articles.querysets import is_public
 from core.storage import derived_names, is_private, private_name, public_name
 
 logger = logging.getLogger(__name__)
 
 # The file fields whose files follow the rule, by model.
-FILE_FIELDS: dict[type, tuple[str, ...]] = {Article: ("image",), IssuePage: ("pdf", "image")}
+FILE_FIELDS: dict[type, tuple[str, ...]] = {
+    Article: ("image",),
+    ArticlePhoto: ("image",),
+    IssuePage: ("pdf", "image"),
+}
 
 
 def should_be_public(obj, now=None) -> bool:
     if isinstance(obj, Article):
         return is_public(obj.status, obj.published_at, now)
+    if isinstance(obj, ArticlePhoto):
+        article = Article.objects.filter(pk=obj.article_id).values("status", "published_at").first() or {}
+        return bool(article) and is_public(article["status"], article["published_at"], now)
     if isinstance(obj, IssuePage):
         return IssuePage.objects.filter(pk=obj.pk).fully_public(now).exists()
     raise TypeError(f"no file rule for {type(obj).__name__}")
@@ -118,9 +125,11 @@ def _delete_with_derived(name: str) -> None:
 
 
 def place_article(pk: int, page_ids=(), now=None) -> Placement:
-    """An article changed: its picture, and the pages it is placed on or has areas on (their rule reads it).
-    Returns what was done with the article's own picture."""
+    """An article changed: its picture, its photos, and the pages it is placed on or has areas on (their rule
+    reads it). Returns what was done with the article's own picture."""
     result = place(Article, pk, now)
+    for photo_id in ArticlePhoto.objects.filter(article=pk).order_by("pk").values_list("pk", flat=True):
+        place(ArticlePhoto, photo_id, now)
     on_pages = IssuePage.objects.filter(Q(articles=pk) | Q(areas__article=pk)).values_list("pk", flat=True)
     pages = set(page_ids) | set(on_pages)
     for page_id in sorted(pages):

@@ -70,7 +70,7 @@ def _saved(sender, instance, raw=False, using="default", update_fields=None, cre
                 instance.pk, page_ids=[instance.page_id] if instance.page_id else []
             )
         else:
-            placed = release.place(IssuePage, instance.pk)
+            placed = release.place(sender, instance.pk)
         placed.follow(instance)  # the saver's copy names the files where they now are
 
     transaction.on_commit(after_commit, using=using)

@@ -1,6 +1,6 @@
 """/private-media/<name>: a private file, for whoever may see what it belongs to.
 
-- Staff who may see the article (`articles.policy.can_view`) or edit pages (`articles.change_issuepage`) get it.
+- Staff who may see the article (`articles.policy.can_view`; its picture, photos and their renditions) or edit pages (`articles.change_issuepage`) get it.
 - A link signed by `signed_url` (a share-link preview shows the article's picture this way) gets it until the
   link expires (PRIVATE_MEDIA_URL_SECONDS).
 - An image inserted into an article body from the editor: newsroom staff, and anybody while a public article's
@@ -26,15 +26,16 @@ from django.core.files.storage import FileSystemStorage, default_storage, storag
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_safe
 
-from articles.models import Article, IssuePage
+from articles.models import Article, ArticlePhoto, IssuePage
 from articles.policy import can_view, is_editor, is_reporter, is_staff_member
+from core import renditions
 from core.storage import PRIVATE_PREFIX, THUMBNAIL_SUFFIX, is_private
 
 from . import body_images, release
 
 SIGNER_SALT = "files.private-media"
 # What a private file may be sent as; anything else is a download.
-INLINE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp", "application/pdf"}
+INLINE_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp", "image/avif", "application/pdf"}
 
 
 def signed_url(name: str) -> str:
@@ -56,20 +57,34 @@ def _signature_valid(name: str, signature: str) -> bool:
 
 
 def find_owner(name: str):
-    """(the article or page the private file `name` belongs to, the file field's name), or (None, None)."""
-    article = Article.objects.filter(image=name).first()
-    if article is not None:
-        return article, "image"
-    page = IssuePage.objects.filter(pdf=name).first()
-    if page is not None:
-        return page, "pdf"
-    if name.endswith(THUMBNAIL_SUFFIX):  # a page image's thumbnail: find the image it was made from
+    """(the article, photo or page the private file `name` belongs to, the file field's name), or (None, None).
+    A rendition or a thumbnail belongs to whatever its original belongs to."""
+    original = renditions.original_of(name)
+    if original is None and name.endswith(THUMBNAIL_SUFFIX):  # a page image's thumbnail: find its image
         stem = name[: -len(THUMBNAIL_SUFFIX)]
         page = IssuePage.objects.filter(image__startswith=stem + ".").first()
-        if page is not None:
-            return page, "image"
-    page = IssuePage.objects.filter(image=name).first()
-    return (page, "image") if page is not None else (None, None)
+        return (page, "image") if page is not None else (None, None)
+    name = original or name
+    for model, field in (
+        (Article, "image"),
+        (ArticlePhoto, "image"),
+        (IssuePage, "pdf"),
+        (IssuePage, "image"),
+    ):
+        owner = model.objects.filter(**{field: name}).first()
+        if owner is not None:
+            return owner, field
+    return None, None
+
+
+def derived_target(requested: str, original: str, moved: str) -> str:
+    """The public name of what was asked for (a rendition or thumbnail follows its original to its new name)."""
+    if requested == original:
+        return moved
+    for old, new in zip(release.derived_names(original), release.derived_names(moved), strict=True):
+        if old == requested:
+            return new
+    return moved
 
 
 def staff_may_see(user, owner) -> bool:
@@ -77,6 +92,8 @@ def staff_may_see(user, owner) -> bool:
     other reporters' drafts included: those who edit pages (editors), not those who only look them up."""
     if isinstance(owner, Article):
         return can_view(user, owner)
+    if isinstance(owner, ArticlePhoto):
+        return can_view(user, owner.article)
     return bool(user.is_active and user.is_staff and user.has_perm("articles.change_issuepage"))
 
 
@@ -105,12 +122,15 @@ def private_media(request, name: str):
     if staff_may_see(request.user, owner) or _signature_valid(full, request.GET.get("s", "")):
         return _send(full)
     if release.should_be_public(owner):
-        release.place(type(owner), owner.pk)
+        original = getattr(owner, field).name
+        if isinstance(owner, ArticlePhoto):
+            release.place_article(owner.article_id)
+        else:
+            release.place(type(owner), owner.pk)
         owner.refresh_from_db(fields=[field])
         moved = getattr(owner, field).name
         if moved and not is_private(moved):
-            target = moved if not full.endswith(THUMBNAIL_SUFFIX) else release.derived_names(moved)[0]
-            return HttpResponseRedirect(default_storage.url(target))
+            return HttpResponseRedirect(default_storage.url(derived_target(full, original, moved)))
     raise Http404
 
 

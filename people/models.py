@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.filecleaning import CleanedImageField
 from core.slugs import SlugFromName
+from core.storage import PublicUpload
 from core.uploads import validate_image_upload
 from core.urls_cache import cached_reverse
 
@@ -101,8 +102,15 @@ class Author(SlugFromName, models.Model):
     position = models.CharField(_("position"), max_length=120, blank=True)
     bio = models.TextField(_("biography"), blank=True)
     photo = CleanedImageField(
-        _("photo"), upload_to="authors/%Y/", blank=True, validators=[validate_image_upload]
+        _("photo"),
+        upload_to=PublicUpload("authors/%Y/"),
+        blank=True,
+        validators=[validate_image_upload],
+        width_field="photo_width",
+        height_field="photo_height",
     )
+    photo_width = models.PositiveIntegerField(_("photo width"), null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(_("photo height"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("author")

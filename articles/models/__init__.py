@@ -4,10 +4,11 @@ Status changes live in articles/workflow.py; nothing else sets `Article.status` 
 article's content fields are declared in groups (`ContentGroup`), beside the fields; what edits, versions and
 searches them follows.
 
-One package, three modules, every model importable from here (`from articles.models import Article`):
+One package, every model importable from here (`from articles.models import Article`):
 articles/models/issues.py (sections, issues, pages, events), articles/models/article.py (the article, its
 content groups, links and bylines), articles/models/records.py (workflow log, share links, kept edits, page
-areas); and the rules for django-taggit's tags, articles/models/tags.py (names, slugs).
+areas), articles/models/photos.py (an article's photos, 组图); and the rules for django-taggit's tags,
+articles/models/tags.py (names, slugs).
 """
 
 from .article import (
@@ -23,6 +24,7 @@ from .article import (
     searched_fields,
 )
 from .issues import Event, Issue, IssuePage, Section
+from .photos import ArticlePhoto
 from .records import ArticleLog, PageArea, ShareLink, StaleEdit
 
 __all__ = [
@@ -31,6 +33,7 @@ __all__ = [
     "ArticleEvent",
     "ArticleLog",
     "ArticleOrganization",
+    "ArticlePhoto",
     "ArticleStatus",
     "Byline",
     "ContentGroup",

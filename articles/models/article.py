@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -97,12 +98,31 @@ class Article(models.Model):
         upload_to=PrivateUpload("articles/%Y/%m/"),
         blank=True,
         validators=[validate_image_upload],
+        width_field="image_width",
+        height_field="image_height",
         db_index=True,  # the private-file view finds the article by its file (files/views.py)
+    )
+    image_alt = models.CharField(
+        _("image alt text"),
+        max_length=250,
+        blank=True,
+        help_text=_("What the picture shows, for readers who cannot see it. Required before approval."),
     )
     image_caption = models.CharField(_("image caption"), max_length=300, blank=True)
     image_credit = models.CharField(_("image credit"), max_length=100, blank=True)
+    # The picture's important spot, in per cent of its width and height: listings crop around it.
+    image_focal_x = models.PositiveSmallIntegerField(
+        _("focal point (across)"), default=50, validators=[MaxValueValidator(100)]
+    )
+    image_focal_y = models.PositiveSmallIntegerField(
+        _("focal point (down)"), default=50, validators=[MaxValueValidator(100)]
+    )
+    image_width = models.PositiveIntegerField(_("image width"), null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(_("image height"), null=True, blank=True, editable=False)
     IMAGE = ContentGroup(
-        _("Image"), ("image", "image_caption", "image_credit"), searched={"image_caption": "D"}
+        _("Image"),
+        ("image", "image_alt", "image_caption", "image_credit", "image_focal_x", "image_focal_y"),
+        searched={"image_caption": "D"},
     )
 
     tags = TaggableManager(verbose_name=_("tags"), blank=True)
