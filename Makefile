@@ -25,7 +25,7 @@ demo: $(STAMP)
 
 ## make test: everything a bare machine can run (SQLite, no browser, no PostgreSQL/Redis)
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not postgres and not redis and not browser and not slow"
+	$(BIN)/python -m pytest -q -m "not postgres and not redis and not browser and not java and not slow"
 
 ## make test-pg: the same suite on PostgreSQL (DATABASE_URL must point at a server)
 test-pg: $(STAMP)

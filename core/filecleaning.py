@@ -355,8 +355,11 @@ class _CleaningField:
         file = getattr(model_instance, self.attname)
         if file and not file._committed and not isinstance(file.file, _CleanedContent):
             file.file = _CleanedContent(self.clean_content(_read(file.file)), name=file.name)
-            # An image's size changes when it is turned upright: forget the one measured on the upload.
+            # An image's size changes when it is turned upright: forget the one measured on the upload, and
+            # measure the cleaned picture (its width and height fields are saved after this field).
             file.__dict__.pop("_dimensions_cache", None)
+            if getattr(self, "width_field", None):
+                self.update_dimension_fields(model_instance, force=True)
         return super().pre_save(model_instance, add)
 
 
@@ -376,3 +379,12 @@ class CleanedImageField(_CleaningField, models.ImageField):
 
     def clean_content(self, data: bytes) -> bytes:
         return strip_image(data)
+
+    def update_dimension_fields(self, instance, force=False, *args, **kwargs):
+        """Django measures a picture when a row is loaded without its width and height; a stored picture is
+        never opened for that (a missing file would break every page listing its row, and each load would read
+        storage): its size is measured when it is stored, and by `manage.py build_renditions`."""
+        file = instance.__dict__.get(self.attname)
+        if not force and (not file or getattr(file, "_committed", isinstance(file, str))):
+            return
+        super().update_dimension_fields(instance, force, *args, **kwargs)
