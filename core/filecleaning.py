@@ -14,9 +14,10 @@
   frames, durations and looping; transparency is kept.
 
 The model fields `CleanedFileField` (PDFs) and `CleanedImageField` do this on every save of a model, whichever
-code saves it; a stored picture's renditions (core/renditions.py) are made from the cleaned bytes. Validation (core/uploads.py) comes first and refuses what cannot be rewritten, so a rewrite
-that fails at save time means the file was saved without validation: it raises the same ValidationError, and
-nothing is stored.
+code saves it; a stored picture's renditions (core/renditions.py) are made from the cleaned bytes as it is
+stored. Validation (core/uploads.py) comes first and refuses what cannot be rewritten, so a rewrite that fails
+at save time means the file was saved without validation: it raises the same ValidationError, and nothing is
+stored.
 """
 
 from __future__ import annotations
@@ -32,7 +33,15 @@ from PIL import Image, ImageOps, ImageSequence, JpegImagePlugin
 from PIL.PngImagePlugin import Blend, Disposal
 
 from core import renditions
-from core.uploads import PDF_READ_ERRORS, check_image, open_pdf, pdf_objects, reading_image, unreadable_pdf
+from core.uploads import (
+    OPENED_IMAGE_FORMATS,
+    PDF_READ_ERRORS,
+    check_image,
+    open_pdf,
+    pdf_objects,
+    reading_image,
+    unreadable_pdf,
+)
 
 # ----- PDFs -----
 
@@ -239,7 +248,7 @@ def _encoder_options(image: Image.Image, data: bytes) -> dict:
     options: dict = {}
     if info.get("icc_profile") and image.format != "GIF":
         options["icc_profile"] = info["icc_profile"]
-    if image.format == "JPEG":
+    if image.format in ("JPEG", "MPO"):
         # The original's own quantization tables and subsampling: its quality, with the least loss on re-encoding.
         qtables = getattr(image, "quantization", None)
         options.update({"qtables": qtables} if qtables else {"quality": JPEG_QUALITY})
@@ -250,7 +259,7 @@ def _encoder_options(image: Image.Image, data: bytes) -> dict:
         options.update({"lossless": True} if _webp_is_lossless(data) else {"quality": WEBP_QUALITY})
     if image.format in ("JPEG", "PNG") and "dpi" in info:
         options["dpi"] = info["dpi"]
-    if getattr(image, "n_frames", 1) > 1:
+    if getattr(image, "n_frames", 1) > 1 and image.format != "MPO":
         options.update(_animation_options(image))
     return options
 
@@ -287,11 +296,15 @@ def strip_image(data: bytes) -> bytes:
     animation with their durations and looping, and a JPEG's quantization tables and chroma subsampling.
     Raises ValidationError (the refusals of core/uploads.py) for a file that is not such an image.
     """
-    with reading_image(), Image.open(io.BytesIO(data), formats=["JPEG", "PNG", "GIF", "WEBP"]) as image:
+    with reading_image(), Image.open(io.BytesIO(data), formats=OPENED_IMAGE_FORMATS) as image:
         image_format = check_image(image)
+        camera_mpo = (
+            image_format == "MPO"
+        )  # a camera's JPEG with a second picture (a depth map…): the first only
+        image_format = "JPEG" if camera_mpo else image_format
         options = _encoder_options(image, data)
         frames, durations = [], []
-        for frame in ImageSequence.Iterator(image):
+        for frame in [image] if camera_mpo else ImageSequence.Iterator(image):
             frames.append(_stripped_frame(frame))
             durations.append(frame.info.get("duration", 0))
         if len(frames) > 1:

@@ -3,8 +3,8 @@
 Each dependency is checked and reported with its status and how long the check took:
 - database: a round trip (`SELECT 1`);
 - cache: a value written and read back (a cache that silently serves misses while Redis is down fails here);
-- storage: the media storages (public and private) answer (for object storage, a request to the bucket) and, on local disk, the
-  media folder is writable;
+- storage: the media storages (public and private) answer (for object storage, a request to the bucket) and, on
+  local disk, the media folder is writable; it also names the formats pictures' renditions are written in;
 - and what apps register (`register_check`): articles adds schedule, no scheduled article overdue by more
   than a minute (articles/querysets.py `check_schedule`).
 The answer is 200 when every check passes and 503 otherwise, always JSON, never cached. A database that is only
@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from . import renditions
 from .middleware import is_database_busy
 
 logger = logging.getLogger("core.health")
@@ -61,7 +62,9 @@ def check_storage() -> dict:
             if not os.access(folder, os.W_OK):
                 raise RuntimeError(f"{alias} media folder {folder} is not writable")
         backends[alias] = type(storage).__name__
-    return {"backend": backends["public"], "private_backend": backends["private"]}
+    # The formats pictures' renditions are written in (core/renditions.py): no "avif" means this Pillow lacks it.
+    formats = [encoding[0] for encoding in renditions.formats()]
+    return {"backend": backends["public"], "private_backend": backends["private"], "renditions": formats}
 
 
 def database_now() -> datetime:

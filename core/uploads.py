@@ -36,9 +36,12 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 PDFIUM_LOCK = threading.Lock()
 
 # Raster formats a newspaper page or photo comes in. No SVG (it can carry script), no HTML.
-ALLOWED_IMAGE_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
+ALLOWED_IMAGE_FORMATS = {"JPEG", "MPO", "PNG", "GIF", "WEBP"}  # MPO: a camera's JPEG (stored as plain JPEG)
+# The Pillow plugins that open them (`Image.open(…, formats=…)`): JPEG's opens MPO files too.
+OPENED_IMAGE_FORMATS = ("JPEG", "PNG", "GIF", "WEBP")
 IMAGE_EXTENSIONS = {
     "JPEG": {".jpg", ".jpeg", ".jpe"},
+    "MPO": {".jpg", ".jpeg", ".jpe"},
     "PNG": {".png"},
     "GIF": {".gif"},
     "WEBP": {".webp"},

@@ -28,7 +28,7 @@ from django.db.models import Q
 
 from articles.models import Article, ArticlePhoto, IssuePage
 from articles.querysets import is_public
-from core.storage import derived_names, is_private, private_name, public_name
+from core.storage import PRIVATE_PREFIX, derived_names, is_private, private_name, public_name
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +44,8 @@ def should_be_public(obj, now=None) -> bool:
     if isinstance(obj, Article):
         return is_public(obj.status, obj.published_at, now)
     if isinstance(obj, ArticlePhoto):
+        if ArticlePhoto.article.is_cached(obj):  # loaded with its photo (`place`): no second query
+            return is_public(obj.article.status, obj.article.published_at, now)
         article = Article.objects.filter(pk=obj.article_id).values("status", "published_at").first() or {}
         return bool(article) and is_public(article["status"], article["published_at"], now)
     if isinstance(obj, IssuePage):
@@ -72,8 +74,11 @@ class Placement:
 def place(model: type, pk: int, now=None) -> Placement:
     """Move the files of `model` #pk to the side the rule puts them on; save the new names. Locks the row, so
     two requests never move the same file at once. Old files are deleted once the new names are committed."""
+    rows = model.objects.select_for_update(of=("self",)).filter(pk=pk).order_by()
+    if model is ArticlePhoto:
+        rows = rows.select_related("article")  # what `should_be_public` reads, in the same query
     with transaction.atomic():
-        obj = model.objects.select_for_update(of=("self",)).filter(pk=pk).order_by().first()
+        obj = rows.first()
         if obj is None:
             return Placement()
         result = Placement(public=should_be_public(obj, now))
@@ -128,7 +133,12 @@ def place_article(pk: int, page_ids=(), now=None) -> Placement:
     """An article changed: its picture, its photos, and the pages it is placed on or has areas on (their rule
     reads it). Returns what was done with the article's own picture."""
     result = place(Article, pk, now)
-    for photo_id in ArticlePhoto.objects.filter(article=pk).order_by("pk").values_list("pk", flat=True):
+    # Only the photos on the wrong side are placed: one query however many photos the article has.
+    photos = ArticlePhoto.objects.filter(article=pk).exclude(image="")
+    private = Q(image__startswith=PRIVATE_PREFIX)
+    for photo_id in (photos.filter(private) if result.public else photos.exclude(private)).values_list(
+        "pk", flat=True
+    ):
         place(ArticlePhoto, photo_id, now)
     on_pages = IssuePage.objects.filter(Q(articles=pk) | Q(areas__article=pk)).values_list("pk", flat=True)
     pages = set(page_ids) | set(on_pages)

@@ -1,6 +1,7 @@
 """/private-media/<name>: a private file, for whoever may see what it belongs to.
 
-- Staff who may see the article (`articles.policy.can_view`; its picture, photos and their renditions) or edit pages (`articles.change_issuepage`) get it.
+- Staff who may see the article (`articles.policy.can_view`: its picture, its photos and their renditions) or
+  edit pages (`articles.change_issuepage`: a page's image, its thumbnail and renditions, its PDF) get it.
 - A link signed by `signed_url` (a share-link preview shows the article's picture this way) gets it until the
   link expires (PRIVATE_MEDIA_URL_SECONDS).
 - An image inserted into an article body from the editor: newsroom staff, and anybody while a public article's
@@ -64,16 +65,17 @@ def find_owner(name: str):
         stem = name[: -len(THUMBNAIL_SUFFIX)]
         page = IssuePage.objects.filter(image__startswith=stem + ".").first()
         return (page, "image") if page is not None else (None, None)
-    name = original or name
-    for model, field in (
-        (Article, "image"),
-        (ArticlePhoto, "image"),
-        (IssuePage, "pdf"),
-        (IssuePage, "image"),
-    ):
-        owner = model.objects.filter(**{field: name}).first()
-        if owner is not None:
-            return owner, field
+    # A file stored before upload names were cleaned may itself be named like a rendition: then its own name.
+    for candidate in [original, name] if original else [name]:
+        for model, field in (
+            (Article, "image"),
+            (ArticlePhoto, "image"),
+            (IssuePage, "pdf"),
+            (IssuePage, "image"),
+        ):
+            owner = model.objects.filter(**{field: candidate}).first()
+            if owner is not None:
+                return owner, field
     return None, None
 
 

@@ -22,7 +22,7 @@ from django.db import models
 from django.test.utils import isolate_apps
 from PIL import Image, ImageSequence, JpegImagePlugin
 
-from core import filecleaning, uploads
+from core import filecleaning, renditions, uploads
 from core.filecleaning import CleanedFileField, CleanedImageField, rewrite_pdf, strip_image
 from tests.security import files
 
@@ -339,3 +339,42 @@ def test_fields_deconstruct_and_build_like_their_parents(cleaned, parent, kwargs
     assert cleaned().get_internal_type() == parent().get_internal_type()
     rebuilt = cleaned(*args, **cleaned_kwargs)
     assert isinstance(rebuilt, cleaned) and rebuilt.upload_to == kwargs["upload_to"]
+
+
+def test_a_stored_picture_gets_its_renditions_made_once_from_the_cleaned_bytes(clipping_model, monkeypatch):
+    made = []
+    build = renditions.build
+    monkeypatch.setattr(
+        renditions, "build", lambda storage, name, data: made.append(data) or build(storage, name, data)
+    )
+    clipping = clipping_model(photo=SimpleUploadedFile("现场.jpg", files.jpeg_with_metadata(orientation=6)))
+    clipping._meta.get_field("photo").pre_save(clipping, add=True)
+    assert made == [_stored(clipping.photo)]  # once, from what was stored (no metadata, upright)
+    names = [renditions.rendition_name(clipping.photo.name, 360, e[0]) for e in renditions.formats()]
+    for name in [*names, renditions.og_name(clipping.photo.name)]:
+        with clipping.photo.storage.open(name, "rb") as stored, Image.open(stored) as image:
+            assert image.size == (48, 64)
+    clipping.photo.save("photo.png", ContentFile(files.png_with_metadata()), save=False)
+    assert len(made) == 2 and made[1] == _stored(clipping.photo)
+
+
+def test_a_cameras_mpo_jpeg_is_taken_and_stored_as_a_plain_jpeg_of_its_first_picture():
+    """Phones write JPEGs with a second picture (MPO: a depth map, a preview); Pillow calls them MPO. They are
+    accepted as the JPEGs they are, and stored as one plain JPEG without EXIF."""
+    first, second = Image.new("RGB", (64, 48), (200, 30, 30)), Image.new("RGB", (64, 48), (30, 30, 200))
+    exif = Image.Exif()
+    exif[0x010F] = "CameraMaker"
+    buffer = io.BytesIO()
+    first.save(buffer, "MPO", save_all=True, append_images=[second], exif=exif)
+    with Image.open(io.BytesIO(buffer.getvalue())) as opened:
+        assert opened.format == "MPO" and opened.n_frames == 2
+
+    uploads.validate_image_upload(SimpleUploadedFile("camera.jpg", buffer.getvalue(), "image/jpeg"))
+    stripped = strip_image(buffer.getvalue())
+
+    with Image.open(io.BytesIO(stripped)) as image:
+        assert image.format == "JPEG" and getattr(image, "n_frames", 1) == 1
+        assert not image.getexif()
+        red, green, blue = image.convert("RGB").getpixel((10, 10))
+        assert red > 150 and blue < 80  # the first picture, not the second
+    assert b"CameraMaker" not in stripped

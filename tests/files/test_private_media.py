@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
@@ -18,6 +19,7 @@ from PIL import Image
 
 from articles import workflow
 from articles.models import Article, IssuePage
+from core import renditions
 from core.storage import is_private
 from files import release
 from tests.edition.helpers import area, pdf_upload
@@ -42,6 +44,11 @@ def files_under(root) -> list[Path]:
 
 def public_basenames() -> set[str]:
     return {p.name for p in files_under(settings.MEDIA_ROOT)}
+
+
+def stored_with_renditions(name: str) -> list[str]:
+    """`name` and those of its renditions that storage holds."""
+    return [name, *(n for n in renditions.rendition_names(name) if default_storage.exists(n))]
 
 
 def url_path(url: str) -> Path:
@@ -90,15 +97,25 @@ def test_unreleased_page_and_draft_photo_stay_out_of_media_root_until_released(
 
     page.refresh_from_db()
     assert page.pdf and page.image and draft.image
-    ours = {os.path.basename(n) for n in (page.pdf.name, page.image.name, draft.image.name)}
+    # Each picture has its renditions beside it (core/renditions.py): private too.
+    ours = {
+        os.path.basename(n)
+        for n in (
+            page.pdf.name,
+            *stored_with_renditions(page.image.name),
+            *stored_with_renditions(draft.image.name),
+        )
+    }
     ours.add(os.path.basename(page.image.name).replace(".jpg", ".thumb.jpg"))
+    assert len(ours) == 2 * (1 + 4 * len(renditions.formats()) + 1) + 2  # both pictures wider than 1600
     assert not ours & public_basenames(), "an unreleased page or a draft's photo is in MEDIA_ROOT"
-    assert len(files_under(settings.PRIVATE_MEDIA_ROOT)) == 4
+    assert {p.name for p in files_under(settings.PRIVATE_MEDIA_ROOT)} == ours
     # Nor can anybody fetch them: the page answers 404 and the private view answers 404 to an anonymous reader.
     client.logout()
     assert client.get(page.get_absolute_url()).status_code == 404
     for field in (page.pdf, page.image, draft.image):
         assert client.get(field.url).status_code == 404
+    assert client.get(default_storage.url(renditions.og_name(draft.image.name))).status_code == 404
 
     with django_capture_on_commit_callbacks(execute=True):
         result = workflow.release(issue, editor("chief"))
@@ -107,21 +124,26 @@ def test_unreleased_page_and_draft_photo_stay_out_of_media_root_until_released(
     page.refresh_from_db()
     assert not is_private(page.image.name) and not is_private(page.pdf.name)
     html = client.get(page.get_absolute_url()).content.decode()
-    assert f'src="{page.image.url}"' in html and page.pdf.url in html
+    assert (
+        f'src="{page.image.url}.w' in html and page.pdf.url in html
+    )  # a rendition of it (core/renditions.py)
     # Reachable at the URL the page shows, over HTTP, and it is the page image.
     with urllib.request.urlopen(live_server.url + page.image.url) as response:
         assert response.status == 200
         assert Image.open(response).size == (1600, 2262)
     assert url_path(page.image.url).is_file()
-    # The draft's photo is still private; the released page's files left private storage.
+    # The draft's photo is still private; the released page's files, renditions included, left private storage.
     assert os.path.basename(draft.image.name) not in public_basenames()
-    assert {p.name for p in files_under(settings.PRIVATE_MEDIA_ROOT)} == {os.path.basename(draft.image.name)}
+    assert {p.name for p in files_under(settings.PRIVATE_MEDIA_ROOT)} == {
+        os.path.basename(n) for n in stored_with_renditions(draft.image.name)
+    }
+    assert {os.path.basename(n) for n in stored_with_renditions(page.image.name)} <= public_basenames()
 
 
 def test_publishing_an_article_moves_its_picture_under_a_random_name_and_withdrawal_takes_it_back(
     client, django_capture_on_commit_callbacks
 ):
-    article = ArticleFactory(status="review", image=image_file("雪豹.png"))
+    article = ArticleFactory(status="review", image=image_file("雪豹.png"), image_alt="雪豹")
     assert is_private(article.image.name)
     private_path = Path(settings.PRIVATE_MEDIA_ROOT) / article.image.name.removeprefix("private/")
     with django_capture_on_commit_callbacks(execute=True):
@@ -215,7 +237,7 @@ def test_behind_nginx_the_view_answers_with_x_accel_redirect(client, settings):
 
 
 def test_when_the_clock_publishes_a_scheduled_article_the_first_request_moves_its_picture(client):
-    article = ArticleFactory(status="review", image=image_file("日食.png"))
+    article = ArticleFactory(status="review", image=image_file("日食.png"), image_alt="日食")
     workflow.approve(article, editor("desk"), publish_at=timezone.now() + datetime.timedelta(hours=1))
     article.refresh_from_db()
     assert is_private(article.image.name)
@@ -235,8 +257,13 @@ def test_a_share_link_preview_shows_the_draft_picture_through_a_signed_link(clie
     link = make_share_link(article, editor("desk"))
     html = client.get(reverse("shared_preview", args=[link.token])).content.decode()
     src = html.split("<figure", 1)[1].split('src="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
-    assert src.startswith(article.image.url + "?s=")
+    # A rendition of the picture (core/renditions.py), signed for its own name only.
+    assert src.startswith(article.image.url + ".w") and "?s=" in src
     assert client.get(src).status_code == 200
+    signature = src.split("?s=", 1)[1]
+    for slot in renditions.WIDTHS:
+        other = default_storage.url(renditions.rendition_name(article.image.name, slot, "webp"))
+        assert client.get(f"{other}?s={signature}").status_code == 404
     settings.PRIVATE_MEDIA_URL_SECONDS = -1  # expired
     assert client.get(src).status_code == 404
     assert client.get(article.image.url + "?s=forged").status_code == 404
@@ -253,7 +280,15 @@ def test_replacing_a_public_picture_deletes_the_old_public_file(django_capture_o
         article.save()
     article.refresh_from_db()
     assert not old.exists() and url_path(article.image.url).is_file()
-    assert [p.name for p in files_under(settings.MEDIA_ROOT)] == ["新图.png"]
+    # Only the new picture and its renditions, in its folder: the old one's renditions went with it.
+    folder = url_path(article.image.url).parent
+    assert files_under(settings.MEDIA_ROOT) == sorted(
+        folder / os.path.basename(n) for n in stored_with_renditions(article.image.name)
+    )
+    assert {p.name for p in files_under(settings.MEDIA_ROOT)} == {
+        "新图.png",
+        *(os.path.basename(n) for n in renditions.rendition_names(article.image.name)),
+    }
 
 
 def test_sync_media_moves_an_older_installation_and_check_reports(

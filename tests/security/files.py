@@ -665,7 +665,9 @@ def metadata_left(data: bytes, image_format: str) -> list[str]:
     from PIL import ImageSequence
 
     problems = [
-        payload.decode() for payload in (*IMAGE_PAYLOADS, b"onerror", b"<html") if payload in data.lower()
+        payload.decode()
+        for payload in (*IMAGE_PAYLOADS, b"onerror", b"<html")
+        if payload.lower() in data.lower()
     ]
     with Image.open(io.BytesIO(data)) as image:
         if image.format != image_format:

@@ -5,8 +5,8 @@ Three layers are tested: the validators themselves (core/uploads.py), the admin 
 CSRF-checked). Assertions are on error codes and fields, never on translated text.
 
 What is accepted is not stored as sent: the admin and the editor store the PDF rewritten and the image stripped
-(core/filecleaning.py, tested on its own in tests/core/test_filecleaning.py); the tests at the end of each
-layer read back what was stored.
+(core/filecleaning.py, tested on its own in tests/core/test_filecleaning.py), and so are the picture's renditions
+(core/renditions.py); the tests at the end of each layer read back what was stored.
 """
 
 import io
@@ -20,7 +20,7 @@ from django.urls import reverse
 from PIL import Image
 
 from articles.models import Article, IssuePage
-from core import uploads
+from core import renditions, uploads
 from core.filecleaning import CleanedFileField, CleanedImageField
 from people.models import Author
 from tests.factories import UserFactory, editor, reporter
@@ -402,6 +402,33 @@ def test_article_image_is_stored_upright_without_its_metadata(editor_client):
     assert article.image.name.endswith(".jpg") and files.metadata_left(stored, "JPEG") == []
     with Image.open(io.BytesIO(stored)) as image:
         assert image.size == (48, 64) and image.info["icc_profile"] == files.icc_profile()
+
+
+def test_the_renditions_of_an_uploaded_photo_carry_none_of_its_metadata(editor_client):
+    """The renditions (core/renditions.py) are what readers download: no GPS, camera, XMP or IPTC, turned
+    upright, the colour profile kept."""
+    post_admin_form(
+        editor_client,
+        ARTICLE_ADD,
+        {
+            "title": "无人机飞进田间（组图）",
+            "image": files.upload("田间.jpg", files.jpeg_with_metadata(orientation=6)),
+            "image_alt": "无人机在田间作业",
+        },
+    )
+    name = Article.objects.get(title="无人机飞进田间（组图）").image.name
+    made = [each for each in renditions.rendition_names(name) if default_storage.exists(each)]
+    assert len(made) == len(renditions.formats()) + 1  # 48 pixels wide: the 360 slot and Open Graph
+    for each in made:
+        with default_storage.open(each, "rb") as stored:
+            data = stored.read()
+        pillow_format = {"jpg": "JPEG", "webp": "WEBP"}.get(each.rsplit(".", 1)[1])
+        if pillow_format:
+            assert files.metadata_left(data, pillow_format) == [], each
+        assert not [p for p in files.IMAGE_PAYLOADS if p in data] and b"Exif" not in data, each
+        with Image.open(io.BytesIO(data)) as image:
+            assert not image.getexif() and not {"exif", "xmp", "photoshop", "comment"} & set(image.info)
+            assert image.size == (48, 64) and image.info["icc_profile"] == files.icc_profile(), each
 
 
 def test_author_photo_is_stored_without_its_metadata(editor_client):
