@@ -170,8 +170,11 @@ def store_thumbnail(page: IssuePage) -> None:
 
 @dataclass(frozen=True)
 class PageImage:
-    """A page image's URLs, and its size when its name records it (so the <img> reserves its box)."""
+    """A page image: its stored name (the {% picture %} tag, reader/templatetags/pictures.py, makes the URLs of
+    its renditions from it), the original's URL (full size), its thumbnail's, and its size when its name records
+    it (so the <img> reserves its box, and the renditions can be named: a rendition needs the original's width)."""
 
+    name: str
     url: str
     thumbnail_url: str
     width: int | None = None
@@ -184,13 +187,14 @@ def page_image(page: IssuePage, *, public: bool = False) -> PageImage | None:
     that loaded the page)."""
     if not page.image or (public and not page.files_public):
         return None
-    url = page.image.url
-    match = EDITION_IMAGE_RE.match(os.path.basename(page.image.name))
+    name, url = page.image.name, page.image.url
+    match = EDITION_IMAGE_RE.match(os.path.basename(name))
     if not match:  # an image stored some other way: no thumbnail beside it, the image itself is scaled down
-        return PageImage(url=url, thumbnail_url=url)
+        return PageImage(name=name, url=url, thumbnail_url=url)
     return PageImage(
+        name=name,
         url=url,
-        thumbnail_url=page.image.storage.url(thumbnail_name(page.image.name)),
+        thumbnail_url=page.image.storage.url(thumbnail_name(name)),
         width=int(match["width"]),
         height=int(match["height"]),
     )

@@ -2,7 +2,8 @@
 
 The builders return plain data; reader/templates/partials/article_meta.html renders it through the
 `article_seo` tag (reader/templatetags/seo_tags.py). They read only what the article page has already loaded (bylines with
-their authors, tags, organizations, events, issue, page, section), so they cost no query there.
+their authors, tags, organizations, events, issue, page, section, and the photos where they were loaded), so they
+cost no query there. Pictures are named by their Open Graph renditions (core/renditions.py: at most 1200 wide).
 
 Structured data is in the article's language, not the interface's: byline roles carry the labels the paper
 prints (本报记者, 通讯员, 摄影, 作者, 编辑), whatever language the page is rendered in.
@@ -13,11 +14,13 @@ from html import escape
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Byline
 from articles.richtext import article_text, excerpt
+from core import renditions
 
 DESCRIPTION_LENGTH = 120
 PAPER_TIME_ZONE = ZoneInfo(settings.TIME_ZONE)
@@ -78,11 +81,38 @@ def description(article) -> str:
     return article._seo_description
 
 
-def image_url(request, article) -> str:
-    return absolute(request, article.image.url) if article.image else ""
+def shared_images(request, article, picture_url=None) -> list[dict]:
+    """The pictures a link preview and search engines are given, as JSON-LD ImageObjects: the lead picture,
+    then the photos (组图) where the page loaded them (they are never queried here), each as its Open Graph
+    rendition (core/renditions.py: a JPEG at most 1200 wide), or the original where its size is not known.
+    `picture_url` makes a URL of a stored name (a share-link preview's signed links; the storage's by default).
+    Kept on the article: OG and JSON-LD both read them."""
+    cached = getattr(article, "_seo_images", None)
+    if cached is not None:
+        return cached
+    pictures = []
+    if article.image:
+        pictures.append(
+            (article.image.name, article.image_width, article.image_height, article.image_caption)
+        )
+    if "photos" in getattr(article, "_prefetched_objects_cache", {}):
+        pictures += [(p.image.name, p.width, p.height, p.caption) for p in article.photos.all() if p.image]
+    images = []
+    for name, width, height, caption in pictures:
+        found = renditions.picture(name, width, height, url=picture_url)
+        image = {"@type": "ImageObject"}
+        if found is None:
+            image["url"] = absolute(request, (picture_url or default_storage.url)(name))
+        else:
+            image.update(url=absolute(request, found.og_url), width=found.og_width, height=found.og_height)
+        if caption:
+            image["caption"] = caption
+        images.append(image)
+    article._seo_images = images
+    return images
 
 
-def open_graph(request, article) -> list[tuple[str, str]]:
+def open_graph(request, article, picture_url=None) -> list[tuple[str, str]]:
     """Open Graph properties as (property, content) pairs, in order; repeated properties (article:tag) repeat."""
     props = [
         ("og:type", "article"),
@@ -92,9 +122,13 @@ def open_graph(request, article) -> list[tuple[str, str]]:
         ("og:description", description(article)),
         ("og:url", canonical_url(request, article)),
     ]
-    if article.image:
-        props.append(("og:image", image_url(request, article)))
-        props.append(("og:image:alt", article.image_caption or article.title))
+    images = shared_images(request, article, picture_url)
+    if images:
+        props.append(("og:image", images[0]["url"]))
+        if "width" in images[0]:
+            props.append(("og:image:width", str(images[0]["width"])))
+            props.append(("og:image:height", str(images[0]["height"])))
+        props.append(("og:image:alt", _image_alt(article)))
     if article.published_at:
         props.append(("article:published_time", iso_datetime(article.published_at)))
     props.append(("article:modified_time", iso_datetime(article.updated_at)))
@@ -108,15 +142,25 @@ def open_graph(request, article) -> list[tuple[str, str]]:
     return props
 
 
-def twitter_card(article) -> list[tuple[str, str]]:
-    return [("twitter:card", "summary_large_image" if article.image else "summary")]
+def _image_alt(article) -> str:
+    """The first shared picture's alt text: the lead picture's (else its caption, else the title), or the first
+    photo's."""
+    if article.image:
+        return article.image_alt or article.image_caption or article.title
+    first = next(p for p in article.photos.all() if p.image)  # shared_images found one: they are loaded
+    return first.alt or first.caption or article.title
+
+
+def twitter_card(request, article, picture_url=None) -> list[tuple[str, str]]:
+    large = bool(shared_images(request, article, picture_url))
+    return [("twitter:card", "summary_large_image" if large else "summary")]
 
 
 def _person(request, author) -> dict:
     return {"@type": "Person", "name": author.name, "url": absolute(request, author.get_absolute_url())}
 
 
-def news_article(request, article) -> dict:
+def news_article(request, article, picture_url=None) -> dict:
     """schema.org NewsArticle (OpinionNewsArticle for opinion) with every byline by role."""
     url = canonical_url(request, article)
     root = site_root(request)
@@ -138,8 +182,9 @@ def news_article(request, article) -> dict:
     if article.published_at:
         data["datePublished"] = iso_datetime(article.published_at)
     data["dateModified"] = iso_datetime(article.updated_at)
-    if article.image:
-        data["image"] = [image_url(request, article)]
+    images = shared_images(request, article, picture_url)
+    if images:
+        data["image"] = images
     if article.section_id:
         data["articleSection"] = article.section.name
     data.update(_credits(request, article))
@@ -232,11 +277,14 @@ def meta_tags(open_graph_pairs, twitter_pairs) -> SafeString:
     return mark_safe("\n  ".join(lines))  # noqa: S308 - every value is escaped (html.escape, as Django's escape)
 
 
-def article_seo(request, article) -> dict:
-    """Everything reader/templates/partials/article_meta.html renders."""
+def article_seo(request, article, picture_url=None) -> dict:
+    """Everything reader/templates/partials/article_meta.html renders; `picture_url` makes the pictures' URLs (a
+    share-link preview's signed links; the storage's by default)."""
     return {
         "canonical_url": canonical_url(request, article),
         "description": description(article),
-        "meta_tags": meta_tags(open_graph(request, article), twitter_card(article)),
-        "json_ld": json_ld(news_article(request, article)),
+        "meta_tags": meta_tags(
+            open_graph(request, article, picture_url), twitter_card(request, article, picture_url)
+        ),
+        "json_ld": json_ld(news_article(request, article, picture_url)),
     }

@@ -9,8 +9,9 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def article_seo(context, article) -> dict:
-    """Canonical URL, description, Open Graph and Twitter pairs, and the JSON-LD text (safe in a script)."""
-    return seo.article_seo(context["request"], article)
+    """Canonical URL, description, Open Graph and Twitter pairs, and the JSON-LD text (safe in a script); the
+    pictures' URLs made as the page's own (`picture_url`: a share-link preview's signed links)."""
+    return seo.article_seo(context["request"], article, context.get("picture_url"))
 
 
 @register.filter

@@ -4,6 +4,7 @@ import heapq
 from collections import Counter
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -147,10 +148,14 @@ def render_article(request, article, *, preview=False, extra_context=None):
     """Render `article` in the public article design.
 
     The public view passes a published article; the editors' preview passes any article with preview=True, which
-    adds the preview banner and keeps search engines away. Related articles and previous/next only ever list
+    adds the preview banner and keeps search engines away. The pictures' URLs are the storage's (a private
+    picture's go through the private-file view) unless `extra_context` sets `picture_url` (a share-link preview:
+    signed links; reader/templatetags/pictures.py). Related articles and previous/next only ever list
     published articles, whatever `article` is.
     """
     previous, following = neighbours(article, load_links(article, also=neighbour_rows(article)))
+    # The photos (组图) in order (ArticlePhoto.Meta.ordering), in one query; reader/seo.py reads them too.
+    prefetch_related_objects([article], "photos")
     bylines = list(article.bylines.all())
     context = {
         "article": article,
@@ -163,7 +168,7 @@ def render_article(request, article, *, preview=False, extra_context=None):
         "related": related_articles(article),
         "previous_article": previous,
         "next_article": following,
-        "image_url": article.image.url if article.image else "",
+        "photos": [photo for photo in article.photos.all() if photo.image],
     }
     if extra_context:
         context.update(extra_context)

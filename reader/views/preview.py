@@ -21,9 +21,8 @@ def mark_private(response):
 
 def render_preview(request, article, *, shared: bool = False):
     extra = {"shared_preview": shared}
-    if shared:  # the outside reviewer is nobody to the private-file view: signed links to the pictures
-        if article.image:
-            extra["image_url"] = signed_url(article.image.name)
+    if shared:  # the outside reviewer is nobody to the private-file view: signed links to every picture
+        extra["picture_url"] = signed_url  # each rendition of the lead picture and the photos, OG and JSON-LD
         article.body = sign_in(article.body, signed_url)  # shown only, never saved
     response = render_article(request, article, preview=True, extra_context=extra)
     return mark_private(response)

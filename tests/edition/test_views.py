@@ -102,7 +102,8 @@ def test_published_areas_are_links_over_the_page_image(client, edition):
     # The overlay lies on the page image, which has its size so the overlay's box is the image's from the start.
     page_image = edition["pages"][0].image
     sheet = [img for img in overlay.images if img.get("class") == "edition-sheet__image"]
-    assert sheet and sheet[0]["src"] == page_image.url
+    # A rendition (tests/edition/test_pictures.py).
+    assert sheet and sheet[0]["src"] == page_image.url + ".w1080.jpg"
     assert (sheet[0]["width"], sheet[0]["height"]) == ("1600", "2262")
     assert 'viewBox="0 0 1000 1000" preserveAspectRatio="none"' in html
 

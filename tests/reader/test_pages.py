@@ -305,7 +305,7 @@ def test_article_hierarchy_and_links(client, story):
     # 第N期 第M版 link to the issue and its page.
     assert 'href="/issues/301/"' in main and 'href="/issues/301/1/"' in main
     # Image with caption and credit; sanitized body rendered as HTML with the dateline in its first paragraph.
-    assert f'src="{article.image.url}"' in main
+    assert f'src="{article.image.url}.w1080.jpg"' in main  # a rendition (tests/reader/test_pictures.py)
     assert "学生在科技馆体验机器人编程" in main and "周远帆 摄" in main
     assert '<p><span class="dateline">本报讯</span> 青少年是国家的未来' in main
     assert "<p>另一方面，社会各界要形成合力。</p>" in main

@@ -11,7 +11,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from articles.models import Byline
+from articles.models import ArticlePhoto, Byline
 from core.pagecache import purge_public_pages
 from tests.factories import (
     AuthorFactory,
@@ -82,6 +82,12 @@ def build(size: str) -> dict:
     for _ in range(spec["web"]):
         article()
     middle = issue.articles.order_by("page__number", "position").all()[spec["pages"] * spec["per_page"] // 2]
+    # Photo stories (组图): the article page's photos, and photos on articles every listing shows.
+    for illustrated in [middle, *issue.articles.exclude(image="")]:
+        for order in range(spec["bylines"]):
+            ArticlePhoto.objects.create(
+                article=illustrated, image=image_file(size=(300, 200)), caption=f"图{order}", order=order
+            )
     return {
         "issue": issue,
         "article": middle,
@@ -102,7 +108,8 @@ PAGES = {
     "home": (lambda d: "/", 6, ARTICLE_LINK, 12),
     "issue archive": (lambda d: reverse("articles:issues"), 2, 'href="/issues/', 5),
     "issue": (lambda d: d["issue"].get_absolute_url(), 5, ARTICLE_LINK, 12),
-    "article": (lambda d: d["article"].get_absolute_url(), 2, 'href="/tags/', 3),
+    # The article, its links and neighbours in one statement (reader/loading.py), its photos (组图) in one.
+    "article": (lambda d: d["article"].get_absolute_url(), 3, 'href="/tags/', 3),
     "author": (lambda d: d["author"].get_absolute_url(), 5, ARTICLE_LINK, 20),
     "organization": (lambda d: d["organization"].get_absolute_url(), 6, ARTICLE_LINK, 20),
     "event": (lambda d: d["event"].get_absolute_url(), 4, ARTICLE_LINK, 20),

@@ -126,7 +126,10 @@ def test_open_graph(placed_article):
     assert og["og:description"] == "两只幼崽母子平安，由饲养员轮班看护。"
     assert og["og:url"] == url
     assert og["og:site_name"] == settings.NEWSPAPER_NAME
-    assert og["og:image"] == BASE + placed_article.image.url and og["og:image"].endswith(".png")
+    # The 1200-wide Open Graph rendition (core/renditions.py) of the 1200 × 800 picture, absolute.
+    assert og["og:image"] == BASE + placed_article.image.url + ".og.jpg"
+    assert (og["og:image:width"], og["og:image:height"]) == ("1200", "800")
+    # No alt text of its own (an article older than alt text): the caption.
     assert og["og:image:alt"] == "大熊猫幼崽在保育箱中"
     assert og["article:published_time"].endswith("+08:00")
     assert og["article:section"] == "要闻"
@@ -159,7 +162,15 @@ def test_json_ld_lists_every_byline_by_role(placed_article):
     }
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00", data["datePublished"])
     assert data["dateModified"].endswith("+08:00")
-    assert data["image"] == [dict(parse(render_meta(load(placed_article))).meta)["og:image"]]
+    assert data["image"] == [
+        {
+            "@type": "ImageObject",
+            "url": dict(parse(render_meta(load(placed_article))).meta)["og:image"],
+            "width": 1200,
+            "height": 800,
+            "caption": "大熊猫幼崽在保育箱中",
+        }
+    ]
     assert data["isPartOf"]["@type"] == "PublicationIssue"
     assert data["isPartOf"]["issueNumber"] == "1024"
     assert data["isPartOf"]["datePublished"] == placed_article.issue.date.isoformat()
