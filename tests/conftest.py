@@ -1,11 +1,12 @@
 """Suite-wide fixtures and the rule for service-dependent tests.
 
-A test marked `postgres`, `redis` or `browser` skips when the service is missing, except under CI=true, where a
-missing service is a failure (CI must run everything).
+A test marked `postgres`, `redis` or `browser` skips when the service is missing, and one marked `java` when no
+Java runtime is on PATH, except under CI=true, where a missing service is a failure (CI must run everything).
 """
 
 import datetime
 import os
+import shutil
 
 import pytest
 from django.core.cache import caches
@@ -33,6 +34,23 @@ def _postgres_marker(request):
 
         if connection.vendor != "postgresql":
             skip_or_fail("needs PostgreSQL: set DATABASE_URL=postgres://...")
+
+
+@pytest.fixture(autouse=True)
+def _java_marker(request):
+    if request.node.get_closest_marker("java") and not shutil.which("java"):
+        skip_or_fail("needs a Java runtime (apt-get install default-jre-headless)")
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory):
+    """The demo newspaper in a throwaway database, served by a child process (tests/demo_site.py). Built on the
+    first `demo_site.start()` of the session, so a test that skips first (no browser, no Java) costs nothing."""
+    from tests.demo_site import DemoSite
+
+    site = DemoSite(tmp_path_factory.mktemp("demo-site"))
+    yield site
+    site.stop()
 
 
 @pytest.fixture(autouse=True)
