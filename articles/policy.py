@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from .models import Article, ArticleLog, ArticleStatus
-from .revisions import TEXT_FIELDS, text_of, versions_of
+from .revisions import PHOTO_TEXT_FIELDS, TEXT_FIELDS, photos_text, text_of, version_photos, versions_of
 
 REPORTERS = "Reporters"
 EDITORS = "Editors"
@@ -33,6 +33,7 @@ REPORTER_PERMISSIONS = {
     "articles": {
         "article": _ALL,
         "byline": _ALL,
+        "articlephoto": _ALL,
         "issue": _VIEW,
         "issuepage": _VIEW,
         "section": _VIEW,
@@ -45,6 +46,7 @@ EDITOR_PERMISSIONS = {
     "articles": {
         "article": [*_ALL, "edit_any_article", "review_article", "share_article"],
         "byline": _ALL,
+        "articlephoto": _ALL,
         "issue": _ALL,
         "issuepage": _ALL,
         "section": _ALL,
@@ -216,6 +218,7 @@ class Transition:
     needs_time: bool = False  # ... which must be given
     only_when_scheduled: bool = False  # published, its time still ahead
     revokes_share_links: bool = False  # the article's share links end with it (articles/sharing.py)
+    publishes: bool = False  # makes it public (now or at its time): refused while a picture lacks alt text
     mail: Mail | None = None
 
 
@@ -255,6 +258,7 @@ TRANSITIONS = {
             target=S.PUBLISHED,
             four_eyes=True,
             takes_time=True,
+            publishes=True,
             mail=_APPROVED,
         ),
         Transition(
@@ -281,6 +285,7 @@ TRANSITIONS = {
             takes_time=True,
             needs_time=True,
             only_when_scheduled=True,
+            publishes=True,
             mail=_APPROVED,
         ),
     ]
@@ -315,9 +320,9 @@ def may_take(user, action: str, article: Article) -> bool:
 
 # ----- the four-eyes rule (四眼原则): whoever approves neither wrote the text nor changed it ----------------
 
-# The text the rule counts (articles/revisions.py TEXT_FIELDS: the TEXT group, the image's caption and credit):
-# what an editor answers for by changing it. Placing the article, its links and its picture file are the desk's
-# work, not its text.
+# The text the rule counts (articles/revisions.py TEXT_FIELDS: the TEXT group, the image's alt text, caption
+# and credit; and each photo's, PHOTO_TEXT_FIELDS): what an editor answers for by changing it. Placing the
+# article, its links, its picture files and their order are the desk's work, not its text.
 
 
 def four_eyes_refusal(user, article: Article):
@@ -353,15 +358,19 @@ def changed_text(user, article: Article) -> bool:
         return False
     since = _answered_for_since(user, article)
     previous = None  # the text of the revision before
-    for version in versions_of(article).order_by("pk"):
-        text, revision = text_of(version.field_dict), version.revision
+    versions = versions_of(article).order_by("pk").prefetch_related("revision__version_set__content_type")
+    for version in versions:
+        text = (text_of(version.field_dict), photos_text(version_photos(version)))
+        revision = version.revision
         mine_since = revision.user_id == user.pk and (since is None or revision.date_created > since)
         if mine_since and _changes(user, article, text, previous):
             return True
         previous = text
     if article.updated_by_id != user.pk or (since is not None and article.updated_at <= since):
         return False
-    return _changes(user, article, text_of({name: getattr(article, name) for name in TEXT_FIELDS}), previous)
+    photos = article.photos.values("id", *PHOTO_TEXT_FIELDS)
+    now = (text_of({name: getattr(article, name) for name in TEXT_FIELDS}), photos_text(photos))
+    return _changes(user, article, now, previous)
 
 
 def _changes(user, article: Article, text: tuple, previous: tuple | None) -> bool:
@@ -369,6 +378,47 @@ def _changes(user, article: Article, text: tuple, previous: tuple | None) -> boo
     if previous is None:
         return user.pk != article.created_by_id
     return text != previous
+
+
+# ----- alt text (替代文字): every public picture is described for readers who cannot see it ------------------
+
+
+def photo_label(number: int, caption: str = "") -> str:
+    """A photo as the editor finds it in the form: its position (from 1), and the start of its caption."""
+    caption = (caption or "").strip()
+    if not caption:
+        return _("photo %(number)d") % {"number": number}
+    short = caption if len(caption) <= 20 else caption[:20] + "…"
+    return _("photo %(number)d (“%(caption)s”)") % {"number": number, "caption": short}
+
+
+def missing_alt_text(article: Article) -> list[str]:
+    """The article's saved pictures without alt text, as the editor names them: the lead picture, then each photo
+    in its order (`article.photos`: prefetch it where many articles are checked)."""
+    missing = [str(_("the lead picture"))] if article.image and not article.image_alt.strip() else []
+    for number, photo in enumerate(article.photos.all(), 1):
+        if not photo.alt.strip():
+            missing.append(photo_label(number, photo.caption))
+    return missing
+
+
+def alt_text_message(missing: list[str], public: bool = False) -> str:
+    """The refusal naming the pictures `missing` their alt text; `public`: of an article public already."""
+    pictures = str(_(", ")).join(missing)
+    if public:
+        return _("The article is public: every picture keeps its alt text. Missing: %(pictures)s.") % {
+            "pictures": pictures
+        }
+    return _("Every picture needs alt text before the article is made public. Missing: %(pictures)s.") % {
+        "pictures": pictures
+    }
+
+
+def alt_text_refusal(article: Article):
+    """Why the article may not be made public yet (a transition that `publishes` it, a release of its issue): the
+    pictures that have no alt text. None when every picture has its alt text."""
+    missing = missing_alt_text(article)
+    return alt_text_message(missing) if missing else None
 
 
 def article_visible_or_404(user, pk, queryset=None) -> Article:

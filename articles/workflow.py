@@ -2,6 +2,7 @@
 
 The transitions are declared in articles/policy.py (`TRANSITIONS`); `take` runs any of them. Each checks the
 role first (PermissionDenied), then the article's state (TransitionError), then its arguments
+(ValidationError), then, for one that makes the article public, that every picture has its alt text
 (ValidationError); locks the row; saves; revokes the share links where the transition says so (withdraw); writes
 the log row in the same transaction; and sends its side effects (mail, cache purge) only once the transaction has
 committed.
@@ -16,6 +17,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +32,7 @@ from .policy import (
     TRANSITIONS,
     WITHDRAW,
     Transition,
+    alt_text_refusal,
     can_release,
     four_eyes_refusal,
     may_take,
@@ -139,6 +142,12 @@ def _check_arguments(transition: Transition, comment: str, publish_at: datetime 
         raise ValidationError(_("Choose a publication time."), code="publication_time_required")
 
 
+def _check_alt_text(article: Article) -> None:
+    reason = alt_text_refusal(article)
+    if reason:
+        raise ValidationError(reason, code="alt_text_missing")
+
+
 def take(
     name: str, article: Article, user, *, comment: str = "", publish_at: datetime | None = None
 ) -> Article:
@@ -158,6 +167,8 @@ def take(
             raise PermissionDenied(reason)
         _check_state(locked, transition, now)
         _check_arguments(transition, comment, publish_at)
+        if transition.publishes:
+            _check_alt_text(locked)
         from_status = locked.status
         fields = ["status", "updated_at"]
         locked.status = transition.target
@@ -298,8 +309,8 @@ def release(issue: Issue, user, publish_at: datetime | None = None, *, leave_out
     unless `leave_out` (articles or their ids) names exactly the ones not ready: those stay as they are and out
     of the paper. If that set changed since the editor saw it, the release is refused again. Also refused,
     all or nothing, when this editor may not approve an article in review (the four-eyes rule: wrote it, or
-    changed its text). A release of an
-    issue released before keeps its earlier release time.
+    changed its text), or when a picture of an article in review has no alt text. A release of an issue
+    released before keeps its earlier release time.
     """
     if not can_release(user):
         raise PermissionDenied(_("You may not release this issue."))
@@ -319,6 +330,10 @@ def release(issue: Issue, user, publish_at: datetime | None = None, *, leave_out
         refused = [(a, reason) for a in plan.in_review if (reason := refusal(user, APPROVE, a))]
         if refused:
             return ReleaseResult(refused=refused, four_eyes=True)
+        prefetch_related_objects(plan.in_review, "photos")
+        refused = [(a, reason) for a in plan.in_review if (reason := alt_text_refusal(a))]
+        if refused:
+            return ReleaseResult(refused=refused)
         approved = [approve(article, user, publish_at=when) for article in plan.in_review]
         locked.released_at = min(locked.released_at, when) if locked.released_at else when
         locked.save(update_fields=["released_at", "updated_at"])

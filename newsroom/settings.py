@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "taggit",
     "ckeditor",
     "reversion",
+    "adminsortable2",  # the article's photos, sorted by dragging (articles/admin/pictures.py)
     "axes",
     "csp",
     # Ours, lowest first: each depends only on those above it (docs/architecture.md).

@@ -29,6 +29,7 @@ from .columns import ArticleListColumns, status_html
 from .display import ArticleDisplayMixin
 from .filters import StatusFilter
 from .forms import ArticleAdminForm, TransitionForm, form_fields, posted_for
+from .pictures import ArticlePhotoInline, PicturesAdminMixin, alt_text_gaps
 from .refusals import SaveRefusalsMixin
 from .revisions import RevisionViewsMixin
 
@@ -60,8 +61,9 @@ PLACEMENT_FIELDS = list(Article.PLACEMENT.editors_only)
 LOCKING_FIELDS = ["based_on_version", "based_on_revision"]
 
 
-class TransitionRefused(Exception):
-    """The workflow refused the button pressed after the form was saved: the save is rolled back with it."""
+class SaveRefused(Exception):
+    """The workflow refused the button pressed after the form was saved, or the save would leave a public
+    picture without alt text: the save is rolled back, and the form shown again with the reasons."""
 
     def __init__(self, reasons):
         super().__init__(*reasons)
@@ -76,10 +78,11 @@ class ArticleAdmin(
     BulkSubmitMixin,
     SaveRefusalsMixin,
     RevisionViewsMixin,
+    PicturesAdminMixin,
     VersionAdmin,
 ):
     form = ArticleAdminForm
-    inlines = [BylineInline]
+    inlines = [BylineInline, ArticlePhotoInline]
     # The list's columns: articles/admin/columns.py.
     list_display = [
         "title_column", "status_label", "section", "placement", "byline_names", "last_editor", "updated"
@@ -191,12 +194,17 @@ class ArticleAdmin(
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except TransitionRefused as refused:
+        except SaveRefused as refused:
             # Everything was rolled back. The form is shown again, with the user's edits and the reason.
             request.save_refusal = refused.reasons
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_related(self, request, form, formsets, change):
+        # A public (or scheduled) article keeps every picture's alt text: approving it asked for them all.
+        if change and form.instance.status == ArticleStatus.PUBLISHED:
+            gaps = alt_text_gaps(form, formsets)
+            if gaps:
+                raise SaveRefused([policy.alt_text_message(gaps, public=True)])
         super().save_related(request, form, formsets, change)
         if not (change and form.transition):
             return
@@ -204,9 +212,9 @@ class ArticleAdmin(
         try:
             workflow.take(name, form.instance, request.user, comment=comment, publish_at=publish_at)
         except ValidationError as exc:
-            raise TransitionRefused(exc.messages) from exc
+            raise SaveRefused(exc.messages) from exc
         except PermissionDenied as exc:
-            raise TransitionRefused([str(exc) or _("You may not do this to this article.")]) from exc
+            raise SaveRefused([str(exc) or _("You may not do this to this article.")]) from exc
         request.transition_taken = name
 
     def response_change(self, request, obj):
@@ -367,6 +375,10 @@ class ArticleAdmin(
             ],
             # Why approving is not offered to this editor (the four-eyes rule), where the button would be.
             "four_eyes_note": workflow.four_eyes_note(article, request.user),
+            # What making it public waits for: alt text for its pictures, as saved.
+            "alt_text_note": next(
+                (policy.alt_text_refusal(article) for t in transitions if t.publishes), None
+            ),
             "workflow_log": article.log.select_related("user")[:50],
             "status_label": status_html(article, relative=False),
             "transition_form": TransitionForm(),

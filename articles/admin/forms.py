@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 from taggit.utils import parse_tags
@@ -19,6 +20,7 @@ from core.adminguards import SafeAutocompleteSelectMultiple, SafeModelMultipleCh
 from people.models import Organization
 
 from . import conflicts
+from .pictures import ALT_HELP, ALT_INPUT
 from .refusals import keep_text
 
 # The text a refused stale save keeps for its author to merge.
@@ -61,6 +63,18 @@ def _autocomplete(field_name: str):
     return SafeAutocompleteSelectMultiple(Article._meta.get_field(field_name), admin.site)
 
 
+def _per_cent(field_name: str, help_text) -> forms.IntegerField:
+    """A focal point coordinate: a whole per cent, 0 to 100 (the browser's number field says so too)."""
+    return forms.IntegerField(
+        label=capfirst(Article._meta.get_field(field_name).verbose_name),
+        min_value=0,
+        max_value=100,
+        initial=50,
+        help_text=help_text,
+        widget=forms.NumberInput(attrs={"step": 1, "class": "focal-point__number"}),
+    )
+
+
 class ArticleAdminForm(forms.ModelForm):
     """Article fields editors and reporters fill in. Status and publication time are never form fields."""
 
@@ -83,6 +97,8 @@ class ArticleAdminForm(forms.ModelForm):
     covered_events = SafeModelMultipleChoiceField(
         label=_("events"), queryset=Event.objects.all(), required=False, widget=_autocomplete("events")
     )
+    image_focal_x = _per_cent("image_focal_x", _("Per cent of the picture's width, from its left edge."))
+    image_focal_y = _per_cent("image_focal_y", _("Per cent of the picture's height, from its top edge."))
     # The version this form was loaded from; a save based on an older one is refused (no silent overwrite).
     # Bounded like the database's integers: a forged huge number is a form error, not a failed write.
     based_on_version = forms.IntegerField(
@@ -97,6 +113,8 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         # The model's content fields the form edits as they are (the links with stand-ins are saved by hand).
         fields = [name for name in content_fields() if name in LINK_FORM_FIELDS.get(name, [name])]
+        widgets = {"image_alt": forms.TextInput(attrs=ALT_INPUT)}
+        help_texts = {"image_alt": ALT_HELP}
 
     request_user = None  # set per request by ArticleAdmin.get_form
     refusal = None  # why the save is refused: its workflow button, or a busy database (ArticleAdmin)

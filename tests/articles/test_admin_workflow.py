@@ -18,8 +18,17 @@ def change_url(article):
     return reverse("admin:articles_article_change", args=[article.pk])
 
 
+# The article form's inline management forms, with no rows (bylines and photos).
+NO_INLINE_ROWS = {
+    f"{prefix}-{name}": value
+    for prefix in ("bylines", "photos")
+    for name, value in (("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"), ("MIN_NUM_FORMS", "0"),
+                        ("MAX_NUM_FORMS", "1000"))
+}  # fmt: skip
+
+
 def form_data(article, **overrides):
-    """What the admin change form posts for `article` (no bylines added)."""
+    """What the admin change form posts for `article` (no bylines or photos added)."""
     data = {
         "kicker": article.kicker,
         "title": article.title,
@@ -30,13 +39,13 @@ def form_data(article, **overrides):
         "author_note": article.author_note,
         "section": article.section_id or "",
         "position": article.position,
-        "image_caption": "",
-        "image_credit": "",
+        "image_alt": article.image_alt,
+        "image_caption": article.image_caption,
+        "image_credit": article.image_credit,
+        "image_focal_x": article.image_focal_x,
+        "image_focal_y": article.image_focal_y,
         "based_on_version": article.version,
-        "bylines-TOTAL_FORMS": "0",
-        "bylines-INITIAL_FORMS": "0",
-        "bylines-MIN_NUM_FORMS": "0",
-        "bylines-MAX_NUM_FORMS": "1000",
+        **NO_INLINE_ROWS,
         "_save": "Save",
     }
     if article.issue_id:

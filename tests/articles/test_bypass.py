@@ -15,7 +15,7 @@ from reversion.models import Version
 from articles import workflow
 from articles.models import Article, ArticleLog, Byline, StaleEdit
 from search.text import byline_names, search_text_for
-from tests.articles.test_admin_workflow import form_data
+from tests.articles.test_admin_workflow import NO_INLINE_ROWS, form_data
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -92,12 +92,12 @@ def add_data(**overrides):
         "body": "<p>本报讯 青川县首个乡村科普驿站日前开放，村民可在驿站体验无人机植保。</p>",
         "author_note": "",
         "section": "",
+        "image_alt": "",
         "image_caption": "",
         "image_credit": "",
-        "bylines-TOTAL_FORMS": "0",
-        "bylines-INITIAL_FORMS": "0",
-        "bylines-MIN_NUM_FORMS": "0",
-        "bylines-MAX_NUM_FORMS": "1000",
+        "image_focal_x": "50",
+        "image_focal_y": "50",
+        **NO_INLINE_ROWS,
         "_save": "Save",
     }
     data.update(overrides)

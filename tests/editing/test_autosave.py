@@ -21,7 +21,7 @@ def change_url(article):
 
 def test_the_autosaved_fields_are_the_articles_text_fields():
     assert list(AUTOSAVE_FIELDS) == content_text_fields()
-    assert set(AUTOSAVE_FIELDS) == {*Article.TEXT.fields, "image_caption", "image_credit"}
+    assert set(AUTOSAVE_FIELDS) == {*Article.TEXT.fields, "image_alt", "image_caption", "image_credit"}
 
 
 def test_a_post_keeps_one_copy_per_user_and_article_without_touching_the_article(as_user, lin, draft):
