@@ -1,28 +1,25 @@
 """Demo content: three printed issues of a regional science weekly and the plan of the next one
-(devdata/demo_planning.py), written for this project.
+(devdata/demo_planning.py), written for this project; its pictures and the 图片新闻 photo story's photos are in
+devdata/demo_photos.py.
 
 Used by `manage.py demo_data`. Idempotent: every row is found by its natural key before it is made, and an
 article is driven to its target state through articles/workflow.py only when it is first created.
 """
 
 import datetime
-import io
-import random
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from PIL import Image, ImageDraw
 
 from articles import workflow
 from articles.models import Article, ArticleStatus, Byline, Event, Issue, IssuePage, Section
 from articles.policy import EDITORS, REPORTERS
 from people.models import Author, Organization
 
-from . import demo_edition, demo_planning
+from . import demo_edition, demo_photos, demo_planning
 
 DEMO_USERS = [
     # username, password, group, is_superuser
@@ -97,8 +94,6 @@ class DemoArticle:
     tags: list[str] = field(default_factory=list)
     organizations: list[str] = field(default_factory=list)
     events: list[str] = field(default_factory=list)
-    image_caption: str = ""
-    image_credit: str = ""
     scheduled_in_days: int = 0
     withdraw_comment: str = ""
     send_back_comment: str = ""
@@ -125,7 +120,7 @@ ARTICLES = [
         status=PUB, issue=1201, page=1, position=1, section="要闻",
         bylines=[("江远舟", R), ("邵子航", P)],
         tags=["科技活动周", "科普"], organizations=["青岚省科学技术协会", "青岚省科技馆"],
-        events=["2026青岚科技活动周"], image_caption="小观众在省科技馆体验手势识别机械臂。", image_credit="邵子航 摄",
+        events=["2026青岚科技活动周"],
     ),
     DemoArticle(
         title="省科技厅发布首批概念验证中心名单",
@@ -181,7 +176,6 @@ ARTICLES = [
         status=PUB, issue=1202, page=1, position=1, section="要闻",
         bylines=[("江远舟", R), ("邵子航", P)], tags=["机器人", "青少年科技教育"],
         organizations=["青岚省科技馆"], events=["第三届青岚青少年机器人挑战赛"],
-        image_caption="参赛队员调试机器人。", image_credit="邵子航 摄",
     ),
     DemoArticle(
         title="明澈光电新型红外芯片通过成果鉴定",
@@ -245,6 +239,40 @@ ARTICLES = [
         send_back_comment="请补充消防部门的提示，并核实取暖设备起火的统计数据。",
     ),
     DemoArticle(
+        title="省种质资源库完成今年新收种子入库",
+        summary="今年新收集的1200余份农作物种质资源完成检测、干燥和包装，进入长期库保存。",
+        paragraphs=[
+            "近日，青岚省农作物种质资源库完成今年新收种子的入库工作。1200余份种子经过发芽率检测、低温干燥和密封包装后，被送进零下18摄氏度的长期库。",
+            "据青岚农业大学种质资源团队介绍，入库种子中有不少是科研人员从偏远山区农户手中收集的地方老品种。在长期库里，这些种子可以保存50年以上，为今后的育种研究留下“底牌”。",
+        ],
+        status=PUB, issue=1201, page=3, position=2, section="图片新闻",
+        bylines=[("邵子航", P), ("孟可欣", C)], tags=["种质资源", "农业"], organizations=["青岚农业大学"],
+    ),
+    DemoArticle(
+        title=demo_photos.PHOTO_STORY,
+        kicker="组图",
+        subtitle="走进青岚山射电天文观测站",
+        summary="海拔2100米的青岚山上，40米口径射电望远镜每晚连续工作十几个小时，记录来自银河深处的微弱信号。",
+        dateline="",
+        paragraphs=[
+            "11月下旬的青岚山，入夜后气温降到零下15摄氏度。海拔2100米的青岚山射电天文观测站里，40米口径的射电望远镜缓缓转向银河方向，开始当晚的脉冲星计时观测。",
+            "射电望远镜“看”的不是可见光，而是天体发出的无线电波。为了避开手机、微波炉等设备的电磁干扰，观测站周边5公里划为无线电宁静区，记者一进站就被要求关闭手机。",
+            "值班工程师介绍，馈源舱里的接收机要用制冷机降到零下260摄氏度左右，才能把自身的噪声压到最低。“我们收到的信号非常微弱，一点点干扰都可能把它淹没。”",
+            "天亮时分，望远镜停止跟踪，转回停放位置。一夜采集的数据将通过专线传回省天文数据中心，供多家科研单位分析使用。",
+        ],
+        status=PUB, issue=1202, page=3, position=2, section="图片新闻",
+        bylines=[("邵子航", P), ("顾清禾", R)], tags=["天文", "射电望远镜"],
+    ),
+    DemoArticle(
+        title="冰川观测站开始冬季值守",
+        paragraphs=[
+            "随着第一场大雪落下，位于青岚山北坡海拔3900米的冰川观测站进入冬季值守期。两名科研人员将在站里轮流值守，维护自动气象站和冰川测量设备。",
+            "观测站负责人介绍，过去十年间，这条冰川的末端后退了约120米。持续、完整的观测数据，是研究气候变化对高山冰川影响的基础。",
+        ],
+        status=PUB, section="图片新闻",
+        bylines=[("顾清禾", R)], tags=["冰川", "气候变化"],
+    ),
+    DemoArticle(
         title="省科协发布年度科普资源目录",
         paragraphs=[
             "省科协近日发布年度科普资源目录，收录科普展品、课程和讲座资源400余项，供各地免费选用。",
@@ -264,25 +292,6 @@ ARTICLES = [
         status=DRAFT, section="要闻", bylines=[("江远舟", R)], organizations=["青岚省科学技术协会"],
     ),
 ]  # fmt: skip
-
-
-def _image(seed: int) -> ContentFile:
-    """A 1200×675 picture drawn on the fly (no stock photos in the repository)."""
-    rng = random.Random(seed)
-    image = Image.new("RGB", (1200, 675))
-    draw = ImageDraw.Draw(image)
-    top, bottom = (rng.randint(20, 80), rng.randint(80, 140), rng.randint(120, 200)), (230, 236, 240)
-    for y in range(675):
-        t = y / 674
-        draw.line(
-            [(0, y), (1200, y)], fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom, strict=True))
-        )
-    for _ in range(6):
-        x, y, r = rng.randint(0, 1200), rng.randint(200, 675), rng.randint(40, 160)
-        draw.ellipse([x - r, y - r, x + r, y + r], fill=(rng.randint(60, 200), rng.randint(90, 200), 90))
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=80)
-    return ContentFile(buffer.getvalue(), name=f"demo-{seed}.jpg")
 
 
 class DemoBuilder:
@@ -386,13 +395,11 @@ class DemoBuilder:
             page=page,
             position=spec.position,
             section=sections[spec.section],
-            image_caption=spec.image_caption,
-            image_credit=spec.image_credit,
+            **demo_photos.lead_fields(spec.title),  # caption, credit, alt text, focal point
             created_by=users["reporter"],
         )
         self._count(True)
-        if spec.image_caption:
-            article.image.save(f"demo-{index}.jpg", _image(index), save=True)
+        self.created += demo_photos.attach(article, index)  # its pictures, drawn (devdata/pictures.py)
         for order, (name, role) in enumerate(spec.bylines):
             Byline.objects.create(article=article, author=authors[name], role=role, order=order)
         article.tags.add(*spec.tags)

@@ -87,10 +87,12 @@ class PrintPageError(ValueError):
 
 @dataclass
 class ParsedByline:
-    """One person credited on an article, with a ROLE_* value."""
+    """One person credited on an article, with a ROLE_* value; a photographer's `photo_word` is the role word
+    printed with the name (摄, 摄影 or 摄影报道), which the picture credit repeats (printimport/service.py)."""
 
     name: str
     role: str
+    photo_word: str = field(default="", compare=False)
 
 
 @dataclass
@@ -214,8 +216,9 @@ def _parse_byline(content: str) -> list[ParsedByline] | None:
     """Bylines from the inside of a byline bracket, or None when it holds anything but role words and names."""
     if not content or len(content) > 80:
         return None
-    entries: list[list[str | None]] = []
+    entries: list[list[str | None]] = []  # [name, role, photo word]
     role: str | None = None
+    word: str | None = None
     since: list[int] = []  # names since the last role word: a following 摄 applies to them
     for token in BYLINE_SEPARATORS_RE.split(content):
         if not token:
@@ -228,14 +231,15 @@ def _parse_byline(content: str) -> list[ParsedByline] | None:
         for piece in pieces:
             if piece in SUFFIX_ROLES and since:
                 for index in since:
-                    entries[index][1] = SUFFIX_ROLES[piece]
+                    entries[index][1:] = [SUFFIX_ROLES[piece], piece]
                 role, since = None, []
             elif piece in SUFFIX_ROLES or piece in PREFIX_ROLES:
                 role, since = PREFIX_ROLES.get(piece, ROLE_PHOTOGRAPHER), []
+                word = piece if piece in SUFFIX_ROLES else None  # (摄影 周远帆): the word before the names
             else:
                 since.append(len(entries))
-                entries.append([piece, role])
-    return [ParsedByline(str(name), role or ROLE_AUTHOR) for name, role in entries] or None
+                entries.append([piece, role, word if role == ROLE_PHOTOGRAPHER else None])
+    return [ParsedByline(str(name), role or ROLE_AUTHOR, word or "") for name, role, word in entries] or None
 
 
 def _closing(text: str) -> tuple[str, list[ParsedByline], str] | None:

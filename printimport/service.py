@@ -20,6 +20,14 @@ Decisions an editor may want to know about (and those on authors, in printimport
   created for it: an empty section is easier to fix than a wrong new one.
 - The page's name: the one given; else, for a page without a name, the section header at the top of the page
   (a header further down names a column, not the page); else the page keeps its name.
+- The picture credit (`image_credit`) of an article whose bylines name photographers (`(周远帆 摄)`,
+  `（邱子墨 刘语桐 摄影报道）`, `(本报记者 沈砚秋 摄)`): the photographers' names in printed order, each run of names
+  followed by the role word printed with them, as the page printed it: "周远帆 摄", "邱子墨 刘语桐 摄影报道",
+  "沈砚秋 摄" (the other bylines' names and titles such as 本报记者 are not part of it; a name printed twice
+  counts once; a word printed before the names, `(摄影 周远帆)`, is put after them). The page has no pictures,
+  so the credit waits for the picture an editor adds; their bylines stay bylines (photographer) as well. A credit
+  longer than the field is left empty rather than cut. It is set only when the article is created: importing a
+  page again skips the articles it already made, so a credit an editor typed or changed is never overwritten.
 """
 
 from __future__ import annotations
@@ -42,6 +50,7 @@ from .matching import AuthorChoice, OrganizationMatcher, PlannedByline, choose_a
 from .parser import (
     EDGE_SPACE_RE,
     ROLE_AUTHOR,
+    ROLE_PHOTOGRAPHER,
     SPACE_RE,
     ParsedArticle,
     PrintPageError,
@@ -96,6 +105,11 @@ class PlannedArticle:
     @property
     def paragraph_count(self) -> int:
         return len(self.parsed.paragraphs)
+
+    @property
+    def image_credit(self) -> str:
+        """The picture credit the photographers' bylines give (the module's docstring); "" without any."""
+        return photo_credit(self.parsed)
 
     @property
     def credits(self) -> list[tuple[str, str]]:
@@ -172,6 +186,24 @@ class ImportReport:
     @property
     def new_sections(self) -> list[str]:
         return self.plan.new_sections
+
+
+def photo_credit(parsed: ParsedArticle) -> str:
+    """The photographers of `parsed` as a picture credit ("周远帆 摄", "邱子墨 刘语桐 摄影报道"), or "" when it
+    has none or the credit would not fit the article's field."""
+    runs: list[tuple[list[str], str]] = []  # (names, the word printed after them)
+    seen = set()
+    for byline in parsed.bylines:
+        if byline.role != ROLE_PHOTOGRAPHER or byline.name in seen:
+            continue
+        seen.add(byline.name)
+        word = byline.photo_word or "摄"
+        if runs and runs[-1][1] == word:
+            runs[-1][0].append(byline.name)
+        else:
+            runs.append(([byline.name], word))
+    credit = " ".join(f"{' '.join(names)} {word}" for names, word in runs)
+    return credit if len(credit) <= Article._meta.get_field("image_credit").max_length else ""
 
 
 def plan_import(
@@ -385,6 +417,7 @@ def _create_article(planned: PlannedArticle, issue: Issue, page: IssuePage, sect
         dateline=parsed.dateline,
         body=parsed.body_html(),
         author_note=parsed.author_note,
+        image_credit=planned.image_credit,
         issue=issue,
         page=page,
         position=planned.position,

@@ -165,6 +165,8 @@ class Command(BaseCommand):
             rows.append((_("dateline"), parsed.dateline))
         credits = "，".join(f"{name}（{role}）" for name, role in planned.credits)
         rows.append((_("bylines"), credits or _("none")))
+        if planned.image_credit and not planned.already_imported:
+            rows.append((_("picture credit"), planned.image_credit))
         rows.append((_("paragraphs"), str(planned.paragraph_count)))
         if parsed.author_note:
             rows.append((_("author note"), parsed.author_note))
