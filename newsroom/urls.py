@@ -34,6 +34,7 @@ urlpatterns = [
     ),
     path("admin/planning/calendar/", admin.site.admin_view(calendar_view), name="planning_calendar"),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("search/", search_page, name="search"),
     # Files not yet public, for those who may see them (files/views.py); MEDIA_URL serves only public ones.

@@ -1,0 +1,114 @@
+"""The API's endpoints. Every one starts from `Article.objects.published()` (articles/querysets.py), the rule
+the pages use; anything else is the same 404 as an unknown id."""
+
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from articles.models import Article, ArticlePhoto, Byline
+
+from .conditional import ConditionalMixin
+from .pagination import CURSOR_PARAM, keyset_page
+from .serializers import ArticleDetailSerializer, ArticleListSerializer, page_size
+
+
+def listed_articles():
+    """Published articles with everything an item shows, in a fixed number of queries."""
+    return Article.objects.published().with_bylines().prefetch_related("tags").defer("body", "search_text")
+
+
+def _since(value: str):
+    value = value.replace(" ", "+")  # a UTC offset's "+" not URL-encoded arrives as a space
+    moment = parse_datetime(value)
+    if moment is None and parse_date(value) is not None:
+        moment = parse_datetime(f"{value}T00:00:00")
+    if moment is None:
+        raise ValidationError({"since": _("Expected an ISO 8601 date or time.")})
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+def filter_articles(queryset, params):
+    """The list's filters: section and tag by slug, issue by number, author by slug, `since` a time."""
+    if params.get("section"):
+        queryset = queryset.filter(section__slug=params["section"])
+    if params.get("issue"):
+        if not params["issue"].isdigit():
+            raise ValidationError({"issue": _("Expected an issue number.")})
+        queryset = queryset.filter(issue__number=int(params["issue"]))
+    if params.get("tag"):
+        queryset = queryset.filter(tags__slug=params["tag"])
+    if params.get("author"):
+        bylines = Byline.objects.filter(article=OuterRef("pk"), author__slug=params["author"])
+        queryset = queryset.filter(Exists(bylines))
+    if params.get("since"):
+        since = _since(params["since"])
+        queryset = queryset.filter(Q(published_at__gte=since) | Q(updated_at__gte=since))
+    return queryset
+
+
+def paged_response(serializer_class, page: dict, request):
+    page["results"] = serializer_class(page["results"], many=True, context={"request": request}).data
+    return Response(page)
+
+
+LIST_PARAMETERS = [
+    OpenApiParameter("section", str, description="Section slug."),
+    OpenApiParameter("issue", int, description="Issue number."),
+    OpenApiParameter("tag", str, description="Tag slug."),
+    OpenApiParameter("author", str, description="Author slug."),
+    OpenApiParameter("since", OpenApiTypes.DATETIME, description="Published or changed since (ISO 8601)."),
+    OpenApiParameter(CURSOR_PARAM, str, description="The cursor of a `next` or `previous` link."),
+]
+
+
+def paginated(serializer_class, name: str):
+    return inline_serializer(
+        name=name,
+        fields={
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": serializer_class(many=True),
+        },
+    )
+
+
+class ArticleListView(ConditionalMixin, APIView):
+    """Published articles, newest first, 20 a page with keyset (cursor) links."""
+
+    @extend_schema(
+        operation_id="articles_list",
+        parameters=LIST_PARAMETERS,
+        responses=paginated(ArticleListSerializer, "PaginatedArticles"),
+    )
+    def get(self, request):
+        queryset = filter_articles(listed_articles(), request.query_params)
+        page = keyset_page(queryset, request, page_size())
+        return paged_response(ArticleListSerializer, page, request)
+
+
+def detailed_articles():
+    photos = Prefetch("photos", queryset=ArticlePhoto.objects.order_by("order", "id"))
+    return (
+        Article.objects.published()
+        .with_bylines()
+        .prefetch_related("tags", photos, "organizations", "events")
+        .defer("search_text")
+    )
+
+
+class ArticleDetailView(ConditionalMixin, APIView):
+    """One published article with its body, author note, photos, organizations and events."""
+
+    @extend_schema(operation_id="articles_detail", responses=ArticleDetailSerializer)
+    def get(self, request, pk: int):
+        article = get_object_or_404(detailed_articles(), pk=pk)
+        return Response(ArticleDetailSerializer(article, context={"request": request}).data)
