@@ -189,7 +189,7 @@ def test_saves_of_other_fields_do_not_recompute():
         article.status = "withdrawn"
         article.save(update_fields=["status"])
     # The UPDATE of the status, and the planning desk's look for a story following the article; no search text.
-    ours = [q["sql"] for q in queries if "planning_story" not in q["sql"]]
+    ours = [q["sql"] for q in queries if "planning_story" not in q["sql"] and "webhooks_" not in q["sql"]]
     assert len(ours) == 1 and ours[0].startswith("UPDATE") and "search_text" not in ours[0], ours
 
 
