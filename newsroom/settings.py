@@ -61,6 +61,12 @@ INSTALLED_APPS = [
     "adminsortable2",  # the article's photos, sorted by dragging (articles/admin/pictures.py)
     "axes",
     "csp",
+    # The content API (api/): Django REST framework, its OpenAPI schema, the Swagger UI from our own static files,
+    # and CORS for /api/ only.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     # Ours, lowest first: each depends only on those above it (docs/architecture.md).
     "core.apps.CoreConfig",
     "people.apps.PeopleConfig",
@@ -72,10 +78,14 @@ INSTALLED_APPS = [
     "files.apps.FilesConfig",
     "edition.apps.EditionConfig",
     "printimport.apps.PrintImportConfig",
+    "webhooks.apps.WebhooksConfig",
+    "api.apps.ApiConfig",
     "devdata.apps.DevDataConfig",
 ]
 
 MIDDLEWARE = [
+    # CORS headers for the content API (CORS_URLS_REGEX), on every response including errors.
+    "corsheaders.middleware.CorsMiddleware",
     # Anonymous public pages from the cache, with the headers every middleware below set, stored once; on a
     # hit nothing below runs (core/pagecache.py). Static and media files pass straight through.
     "core.pagecache.PublicPageCacheMiddleware",
@@ -173,6 +183,36 @@ FRAGMENT_CACHE = env_bool("DJANGO_FRAGMENT_CACHE", True)
 # (a cheap 304); raise the CDN's only when its purge is wired to the hook (docs/performance.md).
 PAGE_CACHE_BROWSER_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_BROWSER_SECONDS", "0"))
 PAGE_CACHE_CDN_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_CDN_SECONDS", "0"))
+
+# --- The content API (api/, docs/api.md) ---
+# Its responses carry their own ETag and Last-Modified (api/conditional.py); the page cache leaves them alone,
+# so every request is counted by the rate limits.
+PAGE_CACHE_EXCLUDE_PATHS = ("/api/",)
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonymousThrottle", "api.throttling.PartnerThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Newsroom content API",
+    "DESCRIPTION": "Read-only access to the published paper: articles, issues, sections, authors, search.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}
+# Requests per client (IP address) without a key, and per key with one (header X-Api-Key).
+API_RATE_ANONYMOUS = os.environ.get("DJANGO_API_RATE_ANONYMOUS", "120/min")
+API_RATE_PARTNER = os.environ.get("DJANGO_API_RATE_PARTNER", "1200/min")
+API_PARTNER_KEYS = env_list("DJANGO_API_PARTNER_KEYS")
+CORS_ALLOWED_ORIGINS = env_list("DJANGO_API_CORS_ORIGINS")
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_EXPOSE_HEADERS = ("ETag", "Last-Modified")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
