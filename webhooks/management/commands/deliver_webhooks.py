@@ -25,7 +25,6 @@ class Command(BaseCommand):
     def handle(self, *args, once=False, interval=None, **options):
         interval = interval if interval is not None else float(getattr(settings, "WEBHOOK_POLL_SECONDS", 5))
         while True:
-            close_old_connections()  # a long-running loop: drop connections past their age or broken
             done = run_once()
             if options["verbosity"] > 1 or (once and options["verbosity"] > 0):
                 self.stdout.write(
@@ -35,3 +34,6 @@ class Command(BaseCommand):
                 return
             if not done["attempted"] and not done["fanned_out"]:
                 time.sleep(interval)
+            # A long-running loop: drop connections past their age or broken before the next pass (never before
+            # the first: a caller's open transaction, a test's among them, would be closed with it).
+            close_old_connections()
