@@ -87,6 +87,19 @@ def ensure_groups(**kwargs) -> None:
         group.permissions.set(_permissions(spec))
 
 
+def grant_app_permissions(app_label: str, specs: dict[str, dict[str, tuple[str, ...]]]) -> None:
+    """Add an app's permissions to the newsroom's groups, `{group name: {model: actions}}` (idempotent; the
+    post_migrate receivers of the apps above articles run it after `ensure_groups`). A missing group is skipped."""
+    for name, spec in specs.items():
+        group = Group.objects.filter(name=name).first()
+        if group is None:
+            continue
+        codenames = {f"{action}_{model}" for model, actions in spec.items() for action in actions}
+        group.permissions.add(
+            *Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
+        )
+
+
 def is_editor(user) -> bool:
     return bool(user and user.is_active and (user.is_superuser or user.has_perm(REVIEW_PERMISSION)))
 

@@ -11,12 +11,11 @@ The groups themselves are made by articles (articles/policy.py `ensure_groups`, 
 exactly); `grant_planning_permissions` runs after it on each post_migrate and adds planning's.
 """
 
-from django.contrib.auth.models import Group, Permission
 from django.db.models.signals import post_migrate, post_save, pre_delete
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, ArticleStatus
-from articles.policy import EDITORS, REPORTERS
+from articles.policy import EDITORS, REPORTERS, grant_app_permissions
 
 from .models import Story, StoryLog, StoryStatus
 
@@ -75,14 +74,7 @@ def article_deleted(sender, instance: Article, **kwargs):
 def grant_planning_permissions(**kwargs) -> None:
     """Add planning's permissions to the Reporters and Editors groups (idempotent; a post_migrate receiver that
     runs after articles' `ensure_groups`; call it after `ensure_groups` where a test remakes the groups)."""
-    for name, spec in ((REPORTERS, REPORTER_PERMISSIONS), (EDITORS, EDITOR_PERMISSIONS)):
-        group = Group.objects.filter(name=name).first()
-        if group is None:
-            continue
-        codenames = {f"{action}_{model}" for model, actions in spec.items() for action in actions}
-        group.permissions.add(
-            *Permission.objects.filter(content_type__app_label="planning", codename__in=codenames)
-        )
+    grant_app_permissions("planning", {REPORTERS: REPORTER_PERMISSIONS, EDITORS: EDITOR_PERMISSIONS})
 
 
 def connect() -> None:

@@ -16,14 +16,13 @@ The groups: `grant_webhook_permissions` gives the Editors group the webhook perm
 (reporters get none).
 """
 
-from django.contrib.auth.models import Group, Permission
 from django.db import IntegrityError, transaction
 from django.db.models.signals import post_migrate, post_save, pre_delete, pre_save
 from django.utils import timezone
 
 from articles.invalidation import _LOADED as LOADED_STATE  # the (status, published_at) loaded
 from articles.models import Article, ArticleStatus, content_fields
-from articles.policy import EDITORS
+from articles.policy import EDITORS, grant_app_permissions
 from articles.querysets import is_public
 
 from .models import EventName, WebhookEvent
@@ -147,13 +146,7 @@ def before_delete(sender, instance: Article, using="default", **kwargs):
 def grant_webhook_permissions(**kwargs) -> None:
     """Add the webhook permissions to the Editors group (idempotent; a post_migrate receiver that runs after
     articles' `ensure_groups`; call it after `ensure_groups` where a test remakes the groups)."""
-    group = Group.objects.filter(name=EDITORS).first()
-    if group is None:
-        return
-    codenames = {f"{action}_{model}" for model, actions in EDITOR_PERMISSIONS.items() for action in actions}
-    group.permissions.add(
-        *Permission.objects.filter(content_type__app_label="webhooks", codename__in=codenames)
-    )
+    grant_app_permissions("webhooks", {EDITORS: EDITOR_PERMISSIONS})
 
 
 def connect() -> None:
