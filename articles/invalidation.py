@@ -91,6 +91,12 @@ def article_loaded(sender, instance, **kwargs):
         values.pop(_LOADED, None)
 
 
+def loaded_state(article) -> tuple | None:
+    """An article's (status, published_at) as loaded or last saved, kept without a query; None when unknown
+    (the webhooks' outbox reads it to see what a transition changes)."""
+    return article.__dict__.get(_LOADED)
+
+
 def _remember_saved(article, update_fields) -> None:
     """After a save, the row holds the values written: the saved fields' in-memory values."""
     loaded = article.__dict__.get(_LOADED)

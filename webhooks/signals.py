@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.signals import post_migrate, post_save, pre_delete, pre_save
 from django.utils import timezone
 
-from articles.invalidation import _LOADED as LOADED_STATE  # the (status, published_at) loaded
+from articles.invalidation import STATE, loaded_state  # (status, published_at), kept as loaded
 from articles.models import Article, ArticleStatus, content_fields
 from articles.policy import EDITORS, grant_app_permissions
 from articles.querysets import is_public
@@ -29,7 +29,6 @@ from .models import EventName, WebhookEvent
 from .payload import article_payload, withdrawn_payload
 
 _BEFORE = "_webhooks_before"
-STATE = ("status", "published_at")
 EDITOR_PERMISSIONS = {
     "webhookendpoint": ["add", "change", "delete", "view"],
     "webhookdelivery": ["change", "view"],  # change: "retry now"; the log itself is read-only
@@ -54,7 +53,7 @@ def _as_loaded(article: Article):
     """The row before a workflow transition, without a query: the transition saves the row it has just locked
     and read (update_fields naming the status, no content field), so its state is the one loaded with it
     (kept by articles/invalidation.py) and its content is unchanged."""
-    loaded = article.__dict__.get(LOADED_STATE)
+    loaded = loaded_state(article)
     if loaded is None:
         return None
     fields = watched_fields()
