@@ -16,9 +16,13 @@ def _iso(value):
 
 
 def article_payload(article: Article) -> dict:
-    """The public fields of an article, as partners receive them (three queries: section, issue, bylines)."""
+    """The public fields of an article, as partners receive them; its bylines and tags are read in the caller's
+    transaction, so they are the ones it commits. Four queries: section, issue, bylines (with their authors),
+    tags; two when the section and issue came with the article (`select_related`), one fewer when its tags were
+    prefetched. Tags are names in code-point order, the same on every database."""
     section, issue = article.section, article.issue
     bylines = article.bylines.select_related("author").order_by("order", "id")
+    tags = sorted(tag.name for tag in article.tags.all())
     return {
         "id": article.pk,
         "title": article.title,
@@ -31,6 +35,7 @@ def article_payload(article: Article) -> dict:
         "section": {"name": section.name, "slug": section.slug} if section else None,
         "issue": {"number": issue.number, "date": _iso(issue.date)} if issue else None,
         "bylines": [{"name": b.author.name, "role": b.role} for b in bylines],
+        "tags": tags,
     }
 
 
