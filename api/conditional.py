@@ -5,7 +5,12 @@ first gave this answer, kept in the default cache per URL: a time read from the 
 (an article withdrawn from a list, or an author renamed, changes the answer but no shown row's `updated_at`).
 When the answer changes its time moves forward at least a second, so an If-Modified-Since never gets a 304
 for an older answer; a lost cache entry only costs a full response. Clients revalidate each time
-(`Cache-Control: no-cache`)."""
+(`Cache-Control: max-age=0`).
+
+Answers are kept by the page cache like pages (core/pagecache.py): a stored answer is served without running
+the view, and is exactly as fresh as a page. The rate limits still count it: api/apps.py registers
+`api.throttling.check_hit` to run before each stored answer is served; CORS headers are added outside the
+cache (corsheaders' middleware comes first)."""
 
 import hashlib
 import time
@@ -41,6 +46,8 @@ class ConditionalMixin:
         modified = answered_since(request.build_absolute_uri(), etag)
         response["ETag"] = etag
         response["Last-Modified"] = http_date(modified)
-        # Stored but revalidated every time (a cheap 304): never stale, whatever a browser or proxy guesses.
-        patch_cache_control(response, no_cache=True)
+        # Revalidated every time (a cheap 304): never stale, whatever a browser or proxy guesses. Not `no-cache`,
+        # which would keep the answer out of the page cache (core/pagecache.py); the cache sends its own
+        # `public, max-age=0, s-maxage=0` with what it stores.
+        patch_cache_control(response, max_age=0)
         return get_conditional_response(request, etag=etag, last_modified=modified, response=response)

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from core.fragments import shared_fragment
+
 CURSOR_PARAM = "cursor"
 
 
@@ -32,9 +34,11 @@ def decode_cursor(value: str) -> tuple[str, datetime, int]:
         raise ValidationError({CURSOR_PARAM: _("Invalid cursor.")}) from error
 
 
-def keyset_page(queryset, request, size: int) -> dict:
-    """One page of `queryset` (published articles, any filters) as {count, next, previous, results}."""
-    count = queryset.count()
+def keyset_page(queryset, request, size: int, count_as: str = "") -> dict:
+    """One page of `queryset` (published articles, any filters) as {count, next, previous, results}. With
+    `count_as`, the count is a shared fragment of that name (core/fragments.py), as on the reader's listings:
+    every page of one list shows the same total, counted once per change of public content, not per request."""
+    count = shared_fragment(f"count|api|{count_as}", queryset.count) if count_as else queryset.count()
     cursor = request.query_params.get(CURSOR_PARAM)
     direction, stamp, pk = decode_cursor(cursor) if cursor else ("n", None, None)
     if direction == "n":

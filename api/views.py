@@ -35,6 +35,9 @@ def _since(value: str):
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
+FILTERS = ("section", "issue", "tag", "author")  # and `since`
+
+
 def filter_articles(queryset, params):
     """The list's filters: section and tag by slug, issue by number, author by slug, `since` a time."""
     if params.get("section"):
@@ -90,8 +93,11 @@ class ArticleListView(ConditionalMixin, APIView):
         responses=paginated(ArticleListSerializer, "PaginatedArticles"),
     )
     def get(self, request):
-        queryset = filter_articles(listed_articles(), request.query_params)
-        page = keyset_page(queryset, request, page_size())
+        params = request.query_params
+        queryset = filter_articles(listed_articles(), params)
+        # A list without `since` shares its count; a sync's `since` is a moment of its own (counted each time).
+        shared = "" if params.get("since") else "|".join(params.get(f, "") for f in FILTERS)
+        page = keyset_page(queryset, request, page_size(), count_as=shared and f"articles|{shared}")
         return paged_response(ArticleListSerializer, page, request)
 
 

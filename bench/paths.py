@@ -43,7 +43,7 @@ def choose(articles_cold: int, articles_warm: int, per_list: int, seed: int) -> 
     from django.urls import reverse
     from taggit.models import Tag
 
-    from articles.models import Article, Issue
+    from articles.models import Article, Issue, Section
 
     rng = random.Random(seed)
     public_ids = list(Article.objects.published().values_list("pk", flat=True))
@@ -57,6 +57,8 @@ def choose(articles_cold: int, articles_warm: int, per_list: int, seed: int) -> 
         .annotate(n=Count("taggit_taggeditem_items"))
         .order_by("-n")[:per_list]
     )
+    sections = list(Section.objects.filter(articles__in=Article.objects.published()).distinct()[:per_list])
+    api_list = reverse("api:articles")
     manifest = json.loads((Path(settings.STATIC_ROOT) / "staticfiles.json").read_text())
     return {
         "home": [reverse("articles:home")],
@@ -67,6 +69,13 @@ def choose(articles_cold: int, articles_warm: int, per_list: int, seed: int) -> 
         "search-2": [search_path(q) for q in TWO_CHARACTER_QUERIES],
         "search-long": [search_path(q) for q in LONGER_QUERIES],
         "feed": [reverse("feed")],
+        # The API's list: the newest articles, and filtered by tag, section and issue as an app asks for them.
+        "api-list": [api_list]
+        + [f"{api_list}?{urlencode({'tag': tag.slug})}" for tag in tags]
+        + [f"{api_list}?{urlencode({'section': section.slug})}" for section in sections]
+        + [f"{api_list}?{urlencode({'issue': issue.number})}" for issue in issues],
+        "api-detail-cold": [reverse("api:article", args=[pk]) for pk in cold_ids],
+        "api-detail-warm": [reverse("api:article", args=[pk]) for pk in warm_ids],
         "static": [settings.STATIC_URL + manifest["paths"]["css/site.css"]],
     }
 

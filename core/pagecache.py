@@ -59,7 +59,7 @@ from django.http import HttpResponse
 from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.cache import cc_delim_re, get_conditional_response
-from django.utils.http import http_date
+from django.utils.http import http_date, parse_http_date_safe
 
 from .locale import language_of
 
@@ -77,6 +77,15 @@ DEFAULT_EXCLUDED_PATHS = ("/share/", "/preview/", "/accounts/", "/healthz", "/pr
 ALLOWED_VARY: frozenset[str] = frozenset()
 # Sent after every purge has committed, for a CDN in front (docs/performance.md, "CDN purge hook").
 public_pages_purged = Signal()
+# Checks a stored response must pass before it is served, by path prefix: `check(request)` returns None, or the
+# response to send instead (the content API's rate limits, registered by api/apps.py). A miss is not checked:
+# the view below does its own.
+_hit_checks: dict[str, object] = {}
+
+
+def register_hit_check(prefix: str, check) -> None:
+    """Run `check(request)` before serving a stored response whose path starts with `prefix`."""
+    _hit_checks[prefix] = check
 
 
 # --- the generation ------------------------------------------------------------------------------------
@@ -424,6 +433,9 @@ class PublicPageCacheMiddleware:
         if generation is None:
             return self.get_response(request)
         if entry is not None and entry[0] == generation and now < entry[1]:
+            for prefix, check in _hit_checks.items():
+                if request.path_info.startswith(prefix) and (refusal := check(request)) is not None:
+                    return refusal
             return self._from_entry(request, entry, now)
         return self._render_and_store(request, cache, key, generation, store.shared_with_pages)
 
@@ -451,6 +463,8 @@ class PublicPageCacheMiddleware:
         # Order matters: the generation was read before this, the schedule is read now, the page after.
         started = timezone.now()
         expires = self._expiry(started)
+        if expires is not None:  # the page's fragments (core/fragments.py) reuse both: no second query
+            _snapshot.generation, _snapshot.expiry = generation, expires
         response = self.get_response(request)
         if expires is None or not _storable(response):
             return response
@@ -458,7 +472,8 @@ class PublicPageCacheMiddleware:
         if expires <= now:
             return response
         etag = response.get("ETag")
-        rendered = int(started.timestamp())
+        # A response that says when it last changed (the API's) is compared with that, not with its rendering.
+        rendered = parse_http_date_safe(response.get("Last-Modified", "")) or int(started.timestamp())
         if response.status_code == 200:
             if not etag:
                 etag = '"' + hashlib.blake2b(response.content, digest_size=16).hexdigest() + '"'
