@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: demo test test-pg test-all lint format messages bench bench-smoke loadtest faulttest clean
+.PHONY: demo test test-pg test-all lint format messages bench bench-smoke bench-scale loadtest faulttest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,11 +44,16 @@ messages: $(STAMP)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=tests
 	DJANGO_DEBUG=1 $(BIN)/python manage.py compilemessages -l zh_Hans --ignore=.venv
 
+## make bench: every public page cold, warm and without fragments at 100,000 articles (bench/run.py)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --articles 100000
 
 bench-smoke: $(STAMP)
-	$(BIN)/python bench/run.py --articles 1000 --duration 3 --smoke
+	$(BIN)/python bench/run.py --articles 1000 --duration 2 --smoke
+
+## make bench-scale: the cold pages at 10,000, 100,000 and 1,000,000 articles, one growing database (bench/scale.py)
+bench-scale: $(STAMP)
+	$(BIN)/python bench/scale.py
 
 ## make loadtest / make faulttest: 200 readers for 60 s at gunicorn over PostgreSQL; PostgreSQL and Redis stopped
 ## under a running site (needs root for its private PostgreSQL). Both print their figures; docs/operations.md.
