@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.utils.dates import WEEKDAYS_ABBR
 
 from articles.models import Issue
+from core.fragments import shared_fragment
 from reader.views.issues import month_calendar
 
 from .images import (
@@ -40,8 +41,13 @@ def edition_page(request, number, page):
     day = issue.date
     first_day = day.replace(day=1)
     last_day = day.replace(day=calendar.monthrange(day.year, day.month)[1])
-    month_issues, previous_issue, next_issue = calendar_issues(
-        with_first_public_page(Issue.objects.with_public_articles()), day, first_day, last_day
+    # The month's calendar and the neighbouring issues are the same on every page of the issue: a shared
+    # fragment (core/fragments.py), as fresh as the page.
+    month_issues, previous_issue, next_issue = shared_fragment(
+        f"edition-calendar|{issue.pk}",
+        lambda: calendar_issues(
+            with_first_public_page(Issue.objects.with_public_articles()), day, first_day, last_day
+        ),
     )
     context = {
         "issue": issue,

@@ -4,6 +4,8 @@ Absolute links come from the request (the Sites framework is not installed). A f
 with nothing public is a 404, as its page is.
 """
 
+from types import SimpleNamespace
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Exists, OuterRef
@@ -18,6 +20,7 @@ from taggit.models import Tag
 from articles.models import Article, Byline, Section
 from articles.querysets import bylines_prefetch
 from articles.richtext import article_text, excerpt
+from core.fragments import shared_fragments
 from people.models import Author
 
 FEED_LENGTH = 30
@@ -54,18 +57,18 @@ class LatestArticlesFeed(Feed):
         return feed_articles()
 
     def items(self, obj=None):
-        return list(self.articles(obj)[:FEED_LENGTH])
+        # The ids alone, newest first (one light query); each item's fields are a shared fragment.
+        ids = list(self.articles(obj).values_list("pk", flat=True)[:FEED_LENGTH])
+        return feed_entries(ids)
 
     def item_title(self, item):
         return item.title
 
     def item_description(self, item):
-        # Feed readers render <description> as HTML, and the feed generator only escapes it for XML: escape the
-        # plain text once more here, so that text like "<img onerror=…>" in a summary stays text in the reader.
-        return escape(item.summary or excerpt(article_text(item), 200))
+        return item.description
 
     def item_link(self, item):
-        return item.get_absolute_url()
+        return item.link
 
     def item_pubdate(self, item):
         return timezone.localtime(item.published_at)  # dated in the paper's time zone (+0800)
@@ -74,11 +77,42 @@ class LatestArticlesFeed(Feed):
         return timezone.localtime(item.updated_at)
 
     def item_author_name(self, item):
-        return "、".join(byline.author.name for byline in item.bylines.all()) or None
+        return item.author_name
 
     def item_categories(self, item):
-        categories = [item.section.name] if item.section_id else []
-        return categories + [tag.name for tag in item.tags.all()]
+        return item.categories
+
+
+def feed_entry(article) -> dict:
+    """What a feed says of an article (the same in every feed that lists it)."""
+    return {
+        "title": article.title,
+        # Feed readers render <description> as HTML, and the feed generator only escapes it for XML: escape the
+        # plain text once more here, so that text like "<img onerror=…>" in a summary stays text in the reader.
+        "description": escape(article.summary or excerpt(article_text(article), 200)),
+        "link": article.get_absolute_url(),
+        "published_at": article.published_at,
+        "updated_at": article.updated_at,
+        "author_name": "、".join(byline.author.name for byline in article.bylines.all()) or None,
+        "categories": ([article.section.name] if article.section_id else [])
+        + [tag.name for tag in article.tags.all()],
+    }
+
+
+def feed_entries(ids: list[int]) -> list[SimpleNamespace]:
+    """The feed items of the public articles `ids`, in that order, each a shared fragment (core/fragments.py):
+    only those not kept are loaded (with their bodies, for an excerpt) and built."""
+    names = [f"feed-item|{pk}" for pk in ids]
+
+    def compute_missing(missing):
+        loaded = feed_articles().in_bulk([int(name.rsplit("|", 1)[1]) for name in missing])
+        return {
+            name: feed_entry(a) if (a := loaded.get(int(name.rsplit("|", 1)[1]))) else None
+            for name in missing
+        }
+
+    found = shared_fragments(names, compute_missing) if names else {}
+    return [SimpleNamespace(**found[name]) for name in names if found[name]]
 
 
 class _ObjectFeed(LatestArticlesFeed):

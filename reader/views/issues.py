@@ -14,43 +14,61 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dates import WEEKDAYS_ABBR
 
-from articles.models import Article, Issue
+from articles.models import Article, Issue, IssuePage
 from articles.querysets import published_q
+from core.fragments import shared_fragment
 
+from ..items import ItemStyle, listing_items
 from .common import public_articles
 
 # How many web-only articles the front page lists beside the paper.
 LATEST_COUNT = 8
+FRONT_PAGE = ItemStyle()
+ISSUE = ItemStyle(summary=True)
 MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 
-def issue_contents(issue):
-    """An issue's public articles grouped by page (版), in page order.
+def issue_layout(issue):
+    """An issue's public articles as ids grouped by page (版), in page order: {"issue", "pages": [(page, [ids])],
+    "unplaced": [ids], "lead": the lead's id (`pick_lead`) or None}.
 
-    Pages come from the articles' own `select_related("page")`, so a page with nothing public on it is not
-    shown, and the whole issue costs two queries (articles, bylines) however many pages and articles it has.
-    """
-    articles = list(public_articles().filter(issue=issue).in_reading_order())
-    pages, unplaced = {}, []
-    for article in articles:
-        if article.page_id and article.page.issue_id == issue.pk:
-            pages.setdefault(article.page_id, (article.page, []))[1].append(article)
+    One light query for the articles (ids, placement, whether illustrated) and one for their pages, however many
+    there are; the items themselves come from reader/items.py. An article placed on another issue's page is
+    listed apart, as is one without a page."""
+    rows = list(
+        Article.objects.published()
+        .filter(issue=issue)
+        .in_reading_order()
+        .values_list("pk", "page_id", "page__issue_id", "image")
+    )
+    on_pages = {page_id for _pk, page_id, page_issue, _image in rows if page_id and page_issue == issue.pk}
+    page_objects = IssuePage.objects.in_bulk(on_pages)
+    grouped, unplaced = {}, []
+    for pk, page_id, _page_issue, _image in rows:
+        if page_id in page_objects:
+            grouped.setdefault(page_id, []).append(pk)
         else:
-            unplaced.append(article)
-    return {"issue": issue, "articles": articles, "pages": list(pages.values()), "unplaced": unplaced}
+            unplaced.append(pk)
+    return {
+        "issue": issue,
+        "pages": [(page_objects[page_id], ids) for page_id, ids in grouped.items()],
+        "unplaced": unplaced,
+        "lead": pick_lead(rows),
+    }
 
 
-def pick_lead(articles):
-    """The lead story: the first illustrated article of the front page, else the first article of the issue."""
-    if not articles:
+def pick_lead(rows):
+    """The lead story's id: the first illustrated article of the front page, else the first article of the issue
+    (`rows` of (id, page id, page's issue, image) in reading order)."""
+    if not rows:
         return None
-    front_page = articles[0].page_id
-    for article in articles:
-        if article.page_id != front_page:
+    front_page = rows[0][1]
+    for pk, page_id, _page_issue, image in rows:
+        if page_id != front_page:
             break
-        if article.image:
-            return article
-    return articles[0]
+        if image:
+            return pk
+    return rows[0][0]
 
 
 def previous_issue(issue):
@@ -63,28 +81,59 @@ def next_issue(issue):
     return Issue.objects.with_public_articles().filter(date__gt=issue.date).order_by("date").first()
 
 
+def shared_layout(issue) -> dict:
+    """`issue_layout`, kept as a shared fragment."""
+    return shared_fragment(f"issue-layout|{issue.pk}", lambda: issue_layout(issue))
+
+
+def neighbours(issue) -> tuple:
+    """The public issues just before and after `issue` (either may be None), kept as a shared fragment."""
+    return shared_fragment(f"issue-neighbours|{issue.pk}", lambda: (previous_issue(issue), next_issue(issue)))
+
+
 def home(request):
     """Today's paper (the newest released issue whose time has come, else the newest never released: see
     IssueQuerySet.todays_paper in articles/querysets.py), its lead story, and the latest web-only news."""
-    issue = Issue.objects.todays_paper()
+    # Which issue is today's paper, its layout and its neighbours change only with public content or at a
+    # scheduled release: shared fragments (core/fragments.py), as fresh as the page.
+    issue = shared_fragment("todays-paper", Issue.objects.todays_paper)
     context = {"issue": None, "lead": None, "pages": [], "unplaced": [], "previous_issue": None}
+    latest = list(
+        Article.objects.published()
+        .filter(issue__isnull=True)
+        .latest_first()
+        .values_list("pk", flat=True)[:LATEST_COUNT]
+    )
+    layout = shared_layout(issue) if issue else {"pages": [], "unplaced": [], "lead": None}
+    lead = layout["lead"]
+    # The lead is shown on its own; its page lists the rest.
+    lists = [[pk for pk in ids if pk != lead] for _page, ids in layout["pages"]]
+    lists += [[pk for pk in layout["unplaced"] if pk != lead], latest]
+    rendered = listing_items([(ids, FRONT_PAGE, 0) for ids in lists])
+    context["latest"], context["unplaced"] = rendered.pop(), rendered.pop()
     if issue:
-        context.update(issue_contents(issue))
-        lead = pick_lead(context["articles"])
-        context["lead"] = lead
-        # The lead is shown on its own; its page lists the rest.
-        context["pages"] = [(page, [a for a in items if a != lead]) for page, items in context["pages"]]
-        context["unplaced"] = [a for a in context["unplaced"] if a != lead]
-        context["previous_issue"] = previous_issue(issue)
-    context["latest"] = list(public_articles().filter(issue__isnull=True).latest_first()[:LATEST_COUNT])
+        context.update(issue=issue, previous_issue=neighbours(issue)[0])
+        context["pages"] = [
+            (page, items) for (page, _ids), items in zip(layout["pages"], rendered, strict=True)
+        ]
+        context["lead"] = public_articles().filter(pk=lead).first() if lead else None
     return render(request, "articles/home.html", context)
 
 
 def issue_detail(request, number):
     """One issue, page by page, with the previous and next public issues."""
     issue = get_object_or_404(Issue.objects.with_public_articles(), number=number)
-    context = issue_contents(issue)
-    context["previous_issue"], context["next_issue"] = previous_issue(issue), next_issue(issue)
+    layout = shared_layout(issue)
+    rendered = listing_items(
+        [(ids, ISSUE, 0) for _page, ids in layout["pages"]] + [(layout["unplaced"], ISSUE, 0)]
+    )
+    context = {
+        "issue": issue,
+        "unplaced": rendered.pop(),
+        "pages": [(page, items) for (page, _ids), items in zip(layout["pages"], rendered, strict=True)],
+        "previous_issue": neighbours(issue)[0],
+        "next_issue": neighbours(issue)[1],
+    }
     return render(request, "articles/issue_detail.html", context)
 
 

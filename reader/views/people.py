@@ -4,15 +4,24 @@ An author is public once a published article carries their byline; an organizati
 mentions it or it organized an event that published articles cover. Anything else is a 404.
 """
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Value, When
+from array import array
+from collections.abc import Sequence
+from itertools import groupby
+from operator import itemgetter
+
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from articles.models import Article, Byline, Event
-from articles.querysets import bylines_prefetch, published_q
+from articles.querysets import published_q
+from core.fragments import shared_fragment
 from people.models import Author, Organization
 
-from .common import paginate, public_articles
+from ..items import ItemStyle, items, listing_items
+from .common import PER_PAGE, paginate
+from .listings import LISTING
 
 # How many of an organization's events its page lists (the most recent first).
 EVENT_COUNT = 12
@@ -42,68 +51,126 @@ def public_organizations():
     return Organization.objects.filter(mentioned_publicly() | organized_publicly())
 
 
+AUTHOR_LISTING = ItemStyle(placement=True, section=True, picture=True)
+
+
+def author_articles(author) -> dict[str, array]:
+    """{role: the ids of the author's published articles in that role, newest first}, in the roles' order: one
+    query, kept as a shared fragment (core/fragments.py). Every page of the author's listing, its tabs and its
+    count read it; sorting an author's thousands of bylines by role and date on each request cost 40 ms at
+    20,000 articles. Ids are kept as a compact array (8 bytes each)."""
+
+    def compute():
+        rows = (
+            Byline.objects.filter(published_q(prefix="article__"), author=author)
+            .order_by(ROLE_ORDER, "-article__published_at", "-article_id")
+            .values_list("role", "article_id")
+        )
+        runs: dict[str, array] = {}
+        for role, article_id in rows:
+            runs.setdefault(role, array("q")).append(article_id)
+        return runs
+
+    return shared_fragment(f"author-articles|{author.pk}", compute)
+
+
+class RoleRuns(Sequence):
+    """The (article id, role) pairs of several runs of ids, one run per role, as one sliceable sequence (for the
+    paginator) without building the whole list."""
+
+    def __init__(self, runs: list[tuple[str, array]]):
+        self.runs = runs
+
+    def __len__(self):
+        return sum(len(ids) for _role, ids in self.runs)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop, _step = index.indices(len(self))
+        found, offset = [], 0
+        for role, ids in self.runs:
+            found += [(pk, role) for pk in ids[max(0, start - offset) : max(0, stop - offset)]]
+            offset += len(ids)
+        return found
+
+
 def author_detail(request, slug):
     """An author: bio, organization, photo, and their published articles grouped by byline role."""
-    author = get_object_or_404(
-        Author.objects.select_related("organization").annotate(
-            organization_public=mentioned_publicly("organization_id") | organized_publicly("organization_id")
-        ),
-        slug=slug,
-    )
-    bylines = Byline.objects.filter(published_q(prefix="article__"), author=author)
-    role_counts = {
-        row["role"]: row["articles"] for row in bylines.values("role").annotate(articles=Count("id"))
-    }
-    if not role_counts:
+    author = get_object_or_404(Author.objects.select_related("organization"), slug=slug)
+    runs = author_articles(author)
+    if not runs:
         raise Http404("No published byline.")
-    roles = [
-        {"role": role, "label": label, "count": role_counts[role]}
-        for role, label in Byline.Role.choices
-        if role in role_counts
-    ]
+    author.organization_public = author.organization_id and shared_fragment(
+        f"organization-public|{author.organization_id}",
+        lambda: public_organizations().filter(pk=author.organization_id).exists(),
+    )
+    labels = dict(Byline.Role.choices)
+    roles = [{"role": r, "label": labels[r], "count": len(runs[r])} for r in Byline.Role.values if r in runs]
     role = request.GET.get("role", "")
-    if role:
-        if role not in role_counts:
-            raise Http404("No published byline in this role.")
-        bylines = bylines.filter(role=role)
-    page = paginate(
-        request,
-        bylines.select_related("article__issue", "article__page", "article__section")
-        .prefetch_related(bylines_prefetch("article__bylines"))
-        .order_by(ROLE_ORDER, "-article__published_at", "-article_id"),
+    if role and role not in runs:
+        raise Http404("No published byline in this role.")
+    shown = [(role, runs[role])] if role else [(r, runs[r]) for r in Byline.Role.values if r in runs]
+    try:
+        page = Paginator(RoleRuns(shown), PER_PAGE).page(request.GET.get("page") or 1)
+    except InvalidPage as exc:
+        raise Http404(str(exc)) from exc
+    groups = [(role, [pk for pk, _role in run]) for role, run in groupby(page, key=itemgetter(1))]
+    rendered = listing_items(
+        [(ids, AUTHOR_LISTING, 2 if index == 0 else 0) for index, (_r, ids) in enumerate(groups)]
     )
     return render(
         request,
         "people/author_detail.html",
-        {"author": author, "roles": roles, "selected_role": role, "page_obj": page},
+        {
+            "author": author,
+            "roles": roles,
+            "selected_role": role,
+            "page_obj": page,
+            "groups": [(labels[role], items) for (role, _ids), items in zip(groups, rendered, strict=True)],
+        },
     )
+
+
+def organization_facts(organization) -> dict:
+    """What an organization's page shows besides its articles, and whether it has a page at all."""
+    events = public_events().filter(organizers=organization)
+    is_public = mentioned_publicly() | organized_publicly()
+    return {
+        "public": public_organizations().filter(pk=organization.pk).exists(),
+        "parent_public": bool(organization.parent_id)
+        and public_organizations().filter(pk=organization.parent_id).exists(),
+        "children": list(organization.children.annotate(is_public=is_public).order_by("name")),
+        "events": list(events.order_by("-start_date", "name")[:EVENT_COUNT]),
+        "event_count": events.count(),
+    }
 
 
 def organization_detail(request, slug):
-    """An organization: description, parent and sub-units, the articles mentioning it, the events it organized."""
-    organization = get_object_or_404(
-        public_organizations()
-        .select_related("parent")
-        .annotate(parent_public=mentioned_publicly("parent_id") | organized_publicly("parent_id")),
-        slug=slug,
-    )
-    children = list(
-        organization.children.annotate(is_public=mentioned_publicly() | organized_publicly()).order_by("name")
-    )
+    """An organization: description, parent and sub-units, the articles mentioning it, the events it organized.
+    All but its articles is a shared fragment (core/fragments.py): the same for every page of its listing."""
+    organization = get_object_or_404(Organization.objects.select_related("parent"), slug=slug)
+    facts = shared_fragment(f"organization|{organization.pk}", lambda: organization_facts(organization))
+    if not facts["public"]:
+        raise Http404("Nothing public mentions this organization.")
+    organization.parent_public = facts["parent_public"]
     page = paginate(
         request,
-        public_articles().filter(organizations=organization).latest_first(),
+        Article.objects.published()
+        .filter(organizations=organization)
+        .latest_first()
+        .values_list("pk", flat=True),
         count_as=f"organization|{organization.pk}",
     )
-    events = public_events().filter(organizers=organization)
     return render(
         request,
         "people/organization_detail.html",
         {
             "organization": organization,
-            "children": children,
+            "children": facts["children"],
             "page_obj": page,
-            "events": list(events.order_by("-start_date", "name")[:EVENT_COUNT]),
-            "event_count": events.count(),
+            "items": items(list(page), LISTING, eager=2),
+            "events": facts["events"],
+            "event_count": facts["event_count"],
         },
     )

@@ -105,22 +105,36 @@ PAGES = {
     # name: (url, queries, what the page lists, how many of it the large archive shows at least).
     # Counted with the fragments every page shares (the section navigation) already cached; the first page
     # after a change to public content pays FRAGMENT_MISS_QUERIES more.
-    "home": (lambda d: "/", 6, ARTICLE_LINK, 12),
+    "home": (lambda d: "/", 3, ARTICLE_LINK, 12),
     "issue archive": (lambda d: reverse("articles:issues"), 2, 'href="/issues/', 5),
-    "issue": (lambda d: d["issue"].get_absolute_url(), 5, ARTICLE_LINK, 12),
+    "issue": (lambda d: d["issue"].get_absolute_url(), 1, ARTICLE_LINK, 12),
     # The article, its links and neighbours in one statement (reader/loading.py), its photos (组图) in one.
     "article": (lambda d: d["article"].get_absolute_url(), 3, 'href="/tags/', 3),
-    "author": (lambda d: d["author"].get_absolute_url(), 5, ARTICLE_LINK, 20),
-    "organization": (lambda d: d["organization"].get_absolute_url(), 6, ARTICLE_LINK, 20),
-    "event": (lambda d: d["event"].get_absolute_url(), 4, ARTICLE_LINK, 20),
-    "tag": (lambda d: reverse("articles:tag", args=[d["tag"]]), 3, ARTICLE_LINK, 20),
-    "section": (lambda d: d["section"].get_absolute_url(), 3, ARTICLE_LINK, 20),
+    "author": (lambda d: d["author"].get_absolute_url(), 1, ARTICLE_LINK, 20),
+    "organization": (lambda d: d["organization"].get_absolute_url(), 2, ARTICLE_LINK, 20),
+    "event": (lambda d: d["event"].get_absolute_url(), 3, ARTICLE_LINK, 20),
+    "tag": (lambda d: reverse("articles:tag", args=[d["tag"]]), 2, ARTICLE_LINK, 20),
+    "section": (lambda d: d["section"].get_absolute_url(), 2, ARTICLE_LINK, 20),
 }
 # The section navigation's query, and the time of the next scheduled publication (when the fragment expires).
 FRAGMENT_MISS_QUERIES = 2
 # Fragments of a page's own: the article page's lists of the newest articles of each of its links (one query);
-# an entity listing's count for its pagination, shared by all its pages.
-OWN_FRAGMENT_QUERIES = {"article": 1, "organization": 1, "event": 1, "tag": 1, "section": 1}
+# an entity listing's count for its pagination, shared by all its pages (an author's: per role); and the
+# listing items (reader/items.py: the articles, their bylines), shared by every page that lists them.
+ITEM_QUERIES = 2
+OWN_FRAGMENT_QUERIES = {
+    "article": 1,
+    # Today's paper (two queries while no issue is released), the issue's layout (its articles' ids, its pages),
+    # its neighbours (the issues before and after it), and the items.
+    "home": 2 + 2 + 2 + ITEM_QUERIES,
+    "issue": 2 + 2 + ITEM_QUERIES,
+    **dict.fromkeys(("event", "tag", "section"), 1 + ITEM_QUERIES),
+    # The author's articles by role (one query; one more for an author in an organization: whether it has a
+    # page), and the items.
+    "author": 1 + ITEM_QUERIES,
+    # The organization's facts (public? its parent? its units, events and their count) and the count; the items.
+    "organization": 5 + 1 + ITEM_QUERIES,
+}
 
 
 @pytest.mark.parametrize("size", SIZES)

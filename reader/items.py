@@ -1,0 +1,87 @@
+"""Each article's listing item (partials/article_item.html), rendered once and shared by every page that lists
+it: the front page, an issue, a section, a tag, an event, an author, an organization.
+
+A listing page asks the database only for the ids it shows, in order (one light query, the same cost at any
+size of archive), then fetches the items' HTML for the whole page at once from the shared fragments
+(core/fragments.py). Only the items not kept are loaded (the articles with their placement, section and bylines:
+two queries) and rendered. Items are exactly as fresh as pages: every public change and every scheduled
+publication ends them. An id that is not public (any more) gives no item. docs/performance.md has the figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.template.loader import get_template
+from django.utils.safestring import SafeString, mark_safe
+
+from core.fragments import shared_fragments
+
+from .views.common import public_articles
+
+ITEM_TEMPLATE = "partials/article_item.html"
+
+
+@dataclass(frozen=True)
+class ItemStyle:
+    """What an item shows besides its title, kicker, byline and date (the template's `show_*` flags)."""
+
+    summary: bool = False
+    placement: bool = False  # 第N期 第M版
+    section: bool = False
+    picture: bool = False  # the lead picture as a thumbnail
+
+    def name(self, pk: int, eager: bool) -> str:
+        flags = "".join(
+            "1" if flag else "0" for flag in (self.summary, self.placement, self.section, self.picture)
+        )
+        return f"item|{flags}{int(eager and self.picture)}|{pk}"
+
+    def context(self, eager: bool) -> dict:
+        return {
+            "show_summary": self.summary,
+            "show_placement": self.placement,
+            "show_section": self.section,
+            "show_picture": self.picture,
+            "eager": eager,
+        }
+
+
+def _pk(name: str) -> int:
+    return int(name.rsplit("|", 1)[1])
+
+
+def render_items(articles: dict, wanted: dict[str, tuple[ItemStyle, bool]]) -> dict[str, str]:
+    """{name: HTML} for the wanted items; `articles` maps ids to loaded articles ("" for one not there)."""
+    template = get_template(ITEM_TEMPLATE)
+    rendered = {}
+    for name, (style, eager) in wanted.items():
+        article = articles.get(_pk(name))
+        rendered[name] = (
+            "" if article is None else template.render({"article": article, **style.context(eager)})
+        )
+    return rendered
+
+
+def items(ids, style: ItemStyle, eager: int = 0) -> list[SafeString]:
+    """The listing items of the public articles `ids`, in that order; the first `eager` pictures load at once
+    (above the fold), the others lazily."""
+    return listing_items([(ids, style, eager)])[0]
+
+
+def listing_items(groups: list[tuple[list[int], ItemStyle, int]]) -> list[list[SafeString]]:
+    """`items` for several lists of one page at once (one fetch of fragments, one load of what is missing)."""
+    wanted: dict[str, tuple[ItemStyle, bool]] = {}
+    names = []
+    for ids, style, eager in groups:
+        group = [style.name(pk, index < eager) for index, pk in enumerate(ids)]
+        for index, name in enumerate(group):
+            wanted[name] = (style, index < eager)
+        names.append(group)
+
+    def compute_missing(missing: list[str]) -> dict[str, str]:
+        articles = public_articles().in_bulk({_pk(name) for name in missing})
+        return render_items(articles, {name: wanted[name] for name in missing})
+
+    found = shared_fragments(list(wanted), compute_missing) if wanted else {}
+    return [[mark_safe(found[name]) for name in group if found[name]] for group in names]  # noqa: S308 - our template's output
