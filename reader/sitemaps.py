@@ -18,7 +18,10 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles.models import Article, Event, Issue, Section
+from core.fragments import shared_fragment
 from people.models import Author, Organization
+
+from .views.common import SharedCountPaginator
 
 NEWS_WINDOW = timedelta(days=2)
 NEWS_LIMIT = 1000  # Google News reads at most 1,000 URLs per news sitemap
@@ -29,7 +32,23 @@ def _has_public_article(relation: str) -> Exists:
     return Exists(Article.objects.published().filter(**{relation: OuterRef("pk")}))
 
 
-class ArticleSitemap(Sitemap):
+class SharedSitemap(Sitemap):
+    """A sitemap whose count (for its pages) and latest change are shared fragments (core/fragments.py):
+    the index asks every sitemap for both, and at a million articles each is a scan of the archive. Counted
+    once per change of public content, as the pages' own counts are."""
+
+    @property
+    def paginator(self):
+        return SharedCountPaginator(self._items(), self.limit, f"sitemap|{type(self).__name__}")
+
+    def get_latest_lastmod(self):
+        return shared_fragment(f"sitemap-lastmod|{type(self).__name__}", self.latest_change)
+
+    def latest_change(self):
+        raise NotImplementedError
+
+
+class ArticleSitemap(SharedSitemap):
     limit = 5000
 
     def items(self):
@@ -42,11 +61,13 @@ class ArticleSitemap(Sitemap):
     def lastmod(self, item):
         return item.updated_at
 
-    def get_latest_lastmod(self):
-        return Article.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+    def latest_change(self):
+        # Walks the (status, updated_at) index backwards to the first public row: no scan of the archive.
+        latest = Article.objects.published().order_by("-updated_at").values_list("updated_at", flat=True)
+        return latest.first()
 
 
-class _EntitySitemap(Sitemap):
+class _EntitySitemap(SharedSitemap):
     """Objects with at least one public article; lastmod is the last change of their public articles."""
 
     model = None
@@ -77,7 +98,7 @@ class _EntitySitemap(Sitemap):
     def lastmod(self, item):
         return self.public_lastmods().get(item.pk)
 
-    def get_latest_lastmod(self):
+    def latest_change(self):
         return (
             Article.objects.published()
             .filter(**{f"{self.relation}__isnull": False})
@@ -119,7 +140,7 @@ class TagSitemap(_EntitySitemap):
         return reverse("articles:tag", args=[item.slug])
 
 
-class NewsSitemap(Sitemap):
+class NewsSitemap(SharedSitemap):
     """Articles published in the last two days, for Google News (reader/templates/feeds/news_sitemap.xml)."""
 
     limit = NEWS_LIMIT
@@ -136,7 +157,7 @@ class NewsSitemap(Sitemap):
     def lastmod(self, item):
         return item.updated_at
 
-    def get_latest_lastmod(self):
+    def latest_change(self):
         now = timezone.now()
         return (
             Article.objects.published(now)

@@ -193,6 +193,8 @@ class Article(models.Model):
             models.Index(fields=["issue", "page", "position"], name="article_placement"),
             models.Index(fields=["section", "status", "-published_at"], name="article_section_pub"),
             models.Index(fields=["created_by", "status"], name="article_owner_status"),
+            # The sitemap's latest change (reader/sitemaps.py) without a scan of the archive.
+            models.Index(fields=["status", "-updated_at"], name="article_status_updated"),
         ]
         constraints = [
             models.CheckConstraint(
