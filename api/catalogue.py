@@ -20,7 +20,7 @@ from search.engine import run_search
 
 from .conditional import ConditionalMixin
 from .serializers import ArticleListSerializer, IssueRefSerializer, SectionSerializer, absolute
-from .views import listed_articles, paginated
+from .views import list_items, listed_articles, paginated
 
 
 class IssueSerializer(IssueRefSerializer):
@@ -168,9 +168,7 @@ class SearchView(ConditionalMixin, APIView):
         number = request.query_params.get("page", "1")
         number = int(number) if number.isdigit() and int(number) > 0 else 1
         results = run_search(request.query_params.get("q", ""), page_number=number)
-        ids = [a.pk for a in results.articles]
-        found = listed_articles().in_bulk(ids)
-        articles = [found[pk] for pk in ids if pk in found]
+        items = list_items([a.pk for a in results.articles], request)
         page = results.page
         url = request.build_absolute_uri()
         return Response(
@@ -180,6 +178,6 @@ class SearchView(ConditionalMixin, APIView):
                 "previous": replace_query_param(url, "page", number - 1)
                 if page and page.has_previous()
                 else None,
-                "results": ArticleListSerializer(articles, many=True, context={"request": request}).data,
+                "results": items,
             }
         )

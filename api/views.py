@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from articles.models import Article, ArticlePhoto, Byline
+from core.fragments import shared_fragments
 
 from .conditional import ConditionalMixin
 from .pagination import CURSOR_PARAM, keyset_page
@@ -57,9 +58,24 @@ def filter_articles(queryset, params):
     return queryset
 
 
-def paged_response(serializer_class, page: dict, request):
-    page["results"] = serializer_class(page["results"], many=True, context={"request": request}).data
-    return Response(page)
+def list_items(ids: list[int], request) -> list[dict]:
+    """The list items (ArticleListSerializer) of the public articles `ids`, in that order, each a shared
+    fragment (core/fragments.py) per site address, as the site's listing items are (reader/items.py): only the
+    items not kept are loaded and serialized. An id not public (any more) gives no item."""
+    site = request.build_absolute_uri("/")
+    names = [f"api-item|{site}|{pk}" for pk in ids]
+
+    def compute_missing(missing):
+        loaded = listed_articles().in_bulk([int(name.rsplit("|", 1)[1]) for name in missing])
+        context = {"request": request}
+        return {
+            name: ArticleListSerializer(article, context=context).data if article else None
+            for name in missing
+            for article in [loaded.get(int(name.rsplit("|", 1)[1]))]
+        }
+
+    found = shared_fragments(names, compute_missing) if names else {}
+    return [found[name] for name in names if found[name] is not None]
 
 
 LIST_PARAMETERS = [
@@ -97,8 +113,10 @@ class ArticleListView(ConditionalMixin, APIView):
         queryset = filter_articles(listed_articles(), params)
         # A list without `since` shares its count; a sync's `since` is a moment of its own (counted each time).
         shared = "" if params.get("since") else "|".join(params.get(f, "") for f in FILTERS)
-        page = keyset_page(queryset, request, page_size(), count_as=shared and f"articles|{shared}")
-        return paged_response(ArticleListSerializer, page, request)
+        rows = queryset.values_list("pk", "published_at", named=True)  # the keyset's columns; items are kept
+        page = keyset_page(rows, request, page_size(), count_as=shared and f"articles|{shared}")
+        page["results"] = list_items([row.pk for row in page["results"]], request)
+        return Response(page)
 
 
 def detailed_articles():
