@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-import jieba
+import rjieba
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import OperationalError, connection, models, transaction
@@ -116,7 +116,7 @@ def parse_query(raw: str | None) -> SearchQuery:
             terms.append(Term(run, cjk=True))
             continue
         phrases.append(Term(run, cjk=True))
-        words = [w for w in jieba.cut(run, HMM=True) if w.strip()]
+        words = [w for w in rjieba.cut(run, hmm=True) if w.strip()]
         long_words = [w for w in words if len(w) > 1]
         # Single characters inside a long run are mostly particles (的, 与, 和); drop them when words remain.
         terms.extend(Term(w, cjk=True) for w in (long_words or words))

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from html.parser import HTMLParser
 
-import jieba
+import rjieba
 from django.db import migrations
 
 COLUMN_SQL = """
@@ -91,7 +91,8 @@ def _segment(text):
         run = match.group("cjk")
         if run:
             ngrams.extend([run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)] + [run[-1]])
-            words.extend(word for word in jieba.cut_for_search(run, HMM=True) if len(word) > 1)
+            # rjieba (jieba-rs) since 2026-12: jieba 0.42's words, and jieba is no longer a dependency.
+            words.extend(word for word in rjieba.cut_for_search(run, hmm=True) if len(word) > 1)
         else:
             words.append(match.group("word"))
     return " ".join(ngrams + words)
