@@ -1,9 +1,11 @@
 """The benchmark archive, generated and bulk-inserted: what `manage.py seed_bench` does.
 
-Issues of about 30 articles on 4–8 named pages (版), spread over 15 years and ending today, plus one upcoming
-issue whose articles are scheduled; bylines with roles; tags, organizations (with aliases and parents),
-events; web-only news; drafts, articles in review and withdrawn ones. The words come from devdata/benchdata.py
-and devdata/benchtext.py; devdata/entities.py writes the sections, organizations, people, tags and events.
+Issues spread over 20 years and ending today: of about 30 articles on 4–8 named pages (版), or, when that
+would take more than an issue a day, one issue a day of as many articles as it takes, on pages of about eight
+(a million articles: a provincial daily of about 130 articles on 13–19 pages); plus one upcoming issue whose
+articles are scheduled; bylines with roles; tags, organizations (with aliases and parents), events; web-only
+news; drafts, articles in review and withdrawn ones. The words come from devdata/benchdata.py and
+devdata/benchtext.py; devdata/entities.py writes the sections, organizations, people, tags and events.
 
 Rows are written straight to their tables (devdata/bulk.py), without save() or signals. So the seeder does
 itself what saving would do: bodies go through the same sanitizer, search_text is built as search/text.py
@@ -14,6 +16,7 @@ end. Entities and issues are written in one transaction, the articles in batches
 from __future__ import annotations
 
 import bisect
+import math
 import random
 import time
 from datetime import date, datetime, timedelta
@@ -41,8 +44,13 @@ from articles.richtext import sanitize_html
 from . import benchdata, entities
 from .benchsearch import SearchTextBuilder
 from .benchtext import TextGenerator
-from .bulk import RowWriter, next_id
+from .bulk import DeferredIndexes, RowWriter, next_id
 
+DEFAULT_YEARS = 20  # a provincial paper's online archive
+DEFAULT_PER_ISSUE = 30  # at least; more when the issues would not fit one a day (see _auto_per_issue)
+BIG_ISSUE = 64  # articles: above, an issue has more pages than the usual 4–8
+MAX_PAGES = 24
+MAX_FRONT = 10  # articles on page 1 (要闻), at most
 # Shares of all articles (the rest are published articles in past issues).
 SHARE_WEB_ONLY = 0.04
 SHARE_DRAFT = 0.01
@@ -77,7 +85,16 @@ class ArchiveSeeder:
     """One run of seed_bench: plans the archive, then writes it."""
 
     def __init__(
-        self, *, articles: int, seed: int, years: int, per_issue: int, end: date, append: bool, jobs: int, log
+        self,
+        *,
+        articles: int,
+        seed: int,
+        years: int,
+        per_issue: int | None,
+        end: date,
+        append: bool,
+        jobs: int,
+        log,
     ):
         self.total = articles
         self.rng = random.Random(seed)
@@ -142,8 +159,23 @@ class ArchiveSeeder:
         self.event_dates = [spec.start_date for spec in specs]
 
     # -- issues and pages ----------------------------------------------------------------------------------
+    def _auto_per_issue(self, span: int) -> int:
+        """Articles an issue when --per-issue is not given: 30, as a weekly-sized issue, until the issues would
+        come more than one a day; then as many as make one issue a day (about 130 for a million articles over
+        20 years: a provincial daily)."""
+        shares = SHARE_DRAFT + SHARE_REVIEW + SHARE_WEB_ONLY + SHARE_SCHEDULED_WEB
+        in_issues = self.total * (1 - shares) + 2  # + 2: the shares are rounded one by one
+        return max(DEFAULT_PER_ISSUE, math.ceil(in_issues / max(1, span)))
+
     def plan(self):
         """How many articles of each kind, and the issues' dates and numbers."""
+        existing_dates = set(Issue.objects.values_list("date", flat=True))
+        if self.append and existing_dates:
+            self.end = min(self.end, min(existing_dates) - timedelta(days=1))
+        self.first = self.end - timedelta(days=round(365.25 * self.years))
+        span = (self.end - self.first).days
+        self.per_issue = self.per_issue or self._auto_per_issue(span)
+
         n = self.total
         self.n_draft = round(n * SHARE_DRAFT)
         self.n_review = round(n * SHARE_REVIEW)
@@ -155,12 +187,6 @@ class ArchiveSeeder:
             self.n_web += self.n_issue
             self.n_issue = 0
         count = max(1, round(self.n_issue / self.per_issue)) if self.n_issue else 0
-
-        existing_dates = set(Issue.objects.values_list("date", flat=True))
-        if self.append and existing_dates:
-            self.end = min(self.end, min(existing_dates) - timedelta(days=1))
-        self.first = self.end - timedelta(days=round(365.25 * self.years))
-        span = (self.end - self.first).days
         if count > span:
             raise CommandError(
                 f"{count} issues do not fit in {self.years} years (one a day at most): raise --years or --per-issue."
@@ -199,10 +225,15 @@ class ArchiveSeeder:
         issues, pages, result = [], [], []
         for (number, day), size in zip(self.issue_plan, self.issue_sizes, strict=True):
             page_count = max(1, min(rng.randint(4, 8), size // 3))
-            names = [
-                "要闻",
-                *sorted(rng.sample(benchdata.PAGE_NAMES[1:], page_count - 1), key=benchdata.PAGE_NAMES.index),
-            ]
+            if size > BIG_ISSUE:  # a daily's issue: about eight articles a page, so more pages (names repeat)
+                page_count = min(MAX_PAGES, max(page_count, round(size / rng.uniform(7, 10))))
+            others = benchdata.PAGE_NAMES[1:]
+            picked = (
+                rng.sample(others, page_count - 1)
+                if page_count <= 8
+                else rng.choices(others, k=page_count - 1)
+            )
+            names = ["要闻", *sorted(picked, key=benchdata.PAGE_NAMES.index)]
             issue_pages = []
             for page_number, name in enumerate(names, start=1):
                 pages.append((page_id, issue_id, page_number, name))
@@ -221,7 +252,7 @@ class ArchiveSeeder:
         rng = self.rng
         for issue_id, day, pages, size in issues:
             upcoming = day == self.upcoming_date
-            front = max(3, size // 5) if len(pages) > 1 else size
+            front = max(3, min(MAX_FRONT, size // 5)) if len(pages) > 1 else size
             rest = size - front
             per_page = [front] + [
                 rest // (len(pages) - 1) + (1 if i < rest % (len(pages) - 1) else 0)
@@ -316,6 +347,8 @@ class ArchiveSeeder:
         article_id = next_id(Article)
         slots = list(self.article_slots(issues))
         started = time.monotonic()
+        indexes = DeferredIndexes(list(ARTICLE_COLUMNS), self.writer.jobs)
+        indexes.drop()
         self.writer.start()
         try:
             for start in range(0, len(slots), batch_size):
@@ -339,8 +372,13 @@ class ArchiveSeeder:
                     f"  {done:>7} / {len(slots)} articles generated ({time.monotonic() - started:.1f} s)"
                 )
         finally:
-            self.writer.finish()
-        self.log(f"  all articles written ({time.monotonic() - started:.1f} s)")
+            try:
+                self.writer.finish()
+            finally:
+                written = time.monotonic()
+                indexes.restore()
+        self.log(f"  all articles written ({written - started:.1f} s)")
+        self.log(f"  indexes built again ({time.monotonic() - written:.1f} s)")
         if self.search_text.mismatch:
             self.log("  note: search text built by search.text.build_search_text (the fast path disagreed)")
 
@@ -412,7 +450,9 @@ class ArchiveSeeder:
                 cursor.execute(sql)
             if connection.vendor == "postgresql" and not connection.in_atomic_block:
                 tables = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in touched)
-                cursor.execute(f"VACUUM (ANALYZE) {tables}")
+                # Not the TOAST tables (PostgreSQL 14+): most of the bytes, and nothing reads their visibility map.
+                toast = ", PROCESS_TOAST FALSE" if connection.pg_version >= 140000 else ""
+                cursor.execute(f"VACUUM (ANALYZE{toast}) {tables}")
 
 
 def reset_archive(log) -> None:

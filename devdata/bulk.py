@@ -30,8 +30,8 @@ class RowWriter:
 
     `write()` runs at once on Django's connection. `submit()` takes a batch of statements: on PostgreSQL they
     go to one of `jobs` writer threads, each with its own connection, which runs the batch as one transaction.
-    PostgreSQL computes the search vector of each article as it is written (a generated column, the dearest
-    part of the load), so two connections use both cores, while this thread generates the next batch.
+    PostgreSQL computes the search vector of each article as it is written (a generated column, by far the
+    dearest part of the load), so two connections use both cores, while this thread generates the next batch.
     """
 
     def __init__(self, now: datetime, jobs: int):
@@ -130,6 +130,9 @@ class RowWriter:
             cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
             if cursor.fetchone()[0]:
                 cursor.execute("SET session_replication_role = replica")
+            # Bigger batches of the search index's pending entries: fewer, cheaper merges into the GIN index.
+            cursor.execute("SET gin_pending_list_limit = '64MB'")
+            cursor.execute("SET synchronous_commit = off")  # a lost last batch is no worse than a failed run
         raw.commit()
         while (statements := self._queue.get()) is not None:
             if self._errors:
@@ -156,6 +159,91 @@ class RowWriter:
             raise CommandError(
                 f"Writing rows failed: {self._errors[0]}. The archive is incomplete: run again with --reset."
             ) from self._errors[0]
+
+
+class DeferredIndexes:
+    """On PostgreSQL, the secondary indexes of empty tables dropped before a big load and built after it.
+
+    Building a b-tree over a loaded table (one sort) costs far less than maintaining it row by row. Only tables
+    empty before the load lose their indexes, so no other data goes unindexed. Kept: primary keys (foreign keys
+    point at them, and ids arrive in order anyway), unique constraints a foreign key relies on, and the search
+    vector's GIN index, whose pending list the two writers merge in sorted batches for less than a build at
+    the end would cost on one core (measured: docs/performance.md). Each index comes back from the definition
+    PostgreSQL reported for it (`pg_get_indexdef`, `pg_get_constraintdef`): the same name, columns, method,
+    condition and options as the migrations made. `restore()` runs on `jobs` connections in parallel, and
+    also after a failed load; if the process is killed in between, the indexes are missing: migrate a fresh
+    database and seed it again.
+    """
+
+    INDEXES = """
+        SELECT i.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+        WHERE x.indrelid = %s::regclass AND NOT x.indisprimary AND i.relam <> (SELECT oid FROM pg_am WHERE amname = 'gin')
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid AND c.conrelid = x.indrelid)
+        ORDER BY i.relname"""
+    CONSTRAINTS = """
+        SELECT c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c
+        WHERE c.conrelid = %s::regclass AND c.contype = 'u'
+          AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid)
+        ORDER BY c.conname"""
+
+    def __init__(self, models_: list, jobs: int):
+        self.models = models_ if connection.vendor == "postgresql" else []
+        self.jobs = max(1, jobs)
+        self.dropped: list[str] = []  # statements creating the dropped indexes again
+
+    def drop(self) -> None:
+        quote = connection.ops.quote_name
+        with transaction.atomic(), connection.cursor() as cursor:
+            for model in self.models:
+                table = quote(model._meta.db_table)
+                cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")
+                if cursor.fetchone()[0]:
+                    continue
+                cursor.execute(self.INDEXES, [table])
+                for name, definition in cursor.fetchall():
+                    self.dropped.append(definition)
+                    cursor.execute(f"DROP INDEX {quote(name)}")
+                cursor.execute(self.CONSTRAINTS, [table])
+                for name, definition in cursor.fetchall():
+                    self.dropped.append(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")
+                    cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
+
+    def restore(self) -> None:
+        """Build every dropped index again (unique ones first: they take longest)."""
+        pending = sorted(self.dropped, key=lambda statement: "UNIQUE" not in statement)
+        self.dropped = []
+        if not pending:
+            return
+        work: queue.Queue = queue.Queue()
+        for statement in pending:
+            work.put(statement)
+        errors: list[BaseException] = []
+        params = connection.get_connection_params()
+
+        def build():
+            raw = connection.get_new_connection(params)
+            try:
+                raw.autocommit = True
+                with raw.cursor() as cursor:
+                    cursor.execute("SET maintenance_work_mem = '512MB'")
+                    while True:
+                        try:
+                            statement = work.get_nowait()
+                        except queue.Empty:
+                            return
+                        cursor.execute(statement)
+            except BaseException as exc:
+                errors.append(exc)
+            finally:
+                raw.close()
+
+        threads = [threading.Thread(target=build, daemon=True) for _ in range(min(self.jobs, len(pending)))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if errors:
+            raise CommandError(f"Building the indexes again failed: {errors[0]}") from errors[0]
 
 
 def _sql_adapter(field):

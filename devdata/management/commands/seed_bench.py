@@ -1,6 +1,7 @@
 """seed_bench: a realistic newspaper archive for benchmarks, bulk-inserted.
 
     manage.py seed_bench --articles 100000            # into an empty database
+    manage.py seed_bench --articles 1000000           # 20 years of a daily: an issue a day, ~130 articles each
     manage.py seed_bench --articles 1000 --reset      # delete the archive first (articles, people, issues, tags)
     manage.py seed_bench --articles 5000 --append     # add older issues before the existing archive
 
@@ -14,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from articles.models import Article, Issue
 from core.pagecache import purge_public_pages
-from devdata.archive import ArchiveSeeder, latest_issue_day
+from devdata.archive import DEFAULT_PER_ISSUE, DEFAULT_YEARS, ArchiveSeeder, latest_issue_day
 
 
 class Command(BaseCommand):
@@ -25,9 +26,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seed", type=int, default=20240517, help="Random seed: the same seed, the same archive."
         )
-        parser.add_argument("--years", type=int, default=15, help="Years the archive spans (default 15).")
         parser.add_argument(
-            "--per-issue", type=int, default=30, help="Articles in an issue, about (default 30)."
+            "--years",
+            type=int,
+            default=DEFAULT_YEARS,
+            help=f"Years the archive spans (default {DEFAULT_YEARS}).",
+        )
+        parser.add_argument(
+            "--per-issue",
+            type=int,
+            default=None,
+            help=(
+                f"Articles in an issue, about (default: {DEFAULT_PER_ISSUE}, or, when the issues would then come"
+                " more than one a day, as many as make one issue a day: about 130 for 1,000,000 articles over"
+                " 20 years, a provincial daily, on pages of about eight articles)."
+            ),
         )
         parser.add_argument(
             "--end-date",
@@ -53,7 +66,7 @@ class Command(BaseCommand):
             raise CommandError("--articles must be at least 1.")
         if options["jobs"] < 1:
             raise CommandError("--jobs must be at least 1.")
-        if options["per_issue"] < 4:
+        if options["per_issue"] is not None and options["per_issue"] < 4:
             raise CommandError("--per-issue must be at least 4.")
         non_empty = Article.objects.exists() or Issue.objects.exists()
         if non_empty and not (options["reset"] or options["append"]):
