@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from articles.models import Article, ArticlePhoto, Byline
-from core.fragments import shared_fragments
+from core.fragments import object_fragments
 
 from .conditional import ConditionalMixin
 from .pagination import CURSOR_PARAM, keyset_page
@@ -63,18 +63,13 @@ def list_items(ids: list[int], request) -> list[dict]:
     fragment (core/fragments.py) per site address, as the site's listing items are (reader/items.py): only the
     items not kept are loaded and serialized. An id not public (any more) gives no item."""
     site = request.build_absolute_uri("/")
-    names = [f"api-item|{site}|{pk}" for pk in ids]
-
-    def compute_missing(missing):
-        loaded = listed_articles().in_bulk([int(name.rsplit("|", 1)[1]) for name in missing])
-        context = {"request": request}
-        return {
-            name: ArticleListSerializer(article, context=context).data if article else None
-            for name in missing
-            for article in [loaded.get(int(name.rsplit("|", 1)[1]))]
-        }
-
-    found = shared_fragments(names, compute_missing) if names else {}
+    names = {f"api-item|{site}|{pk}": pk for pk in ids}
+    context = {"request": request}
+    found = object_fragments(
+        names,
+        lambda pks: listed_articles().in_bulk(pks),
+        lambda _name, article: ArticleListSerializer(article, context=context).data,
+    )
     return [found[name] for name in names if found[name] is not None]
 
 

@@ -113,4 +113,20 @@ def shared_fragments(names: list[str], compute_missing) -> dict:
     return found
 
 
+def object_fragments(names: dict[str, int], load, build) -> dict:
+    """Shared fragments of one object each (an article's listing item): `names` maps each fragment's name to its
+    object's id. For the names not kept, `load(ids)` returns {id: object} in one query and `build(name, object)`
+    makes the value; an id `load` does not return (no longer public) is kept as None. Returns {name: value}."""
+    if not names:
+        return {}
+
+    def compute_missing(missing: list[str]) -> dict:
+        objects = load({names[name] for name in missing})
+        return {
+            name: build(name, objects[names[name]]) if names[name] in objects else None for name in missing
+        }
+
+    return shared_fragments(list(names), compute_missing)
+
+
 _local_fragments = _LocalEntries("FRAGMENT_LOCAL_ENTRIES", 5000)

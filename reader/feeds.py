@@ -20,7 +20,7 @@ from taggit.models import Tag
 from articles.models import Article, Byline, Section
 from articles.querysets import bylines_prefetch
 from articles.richtext import article_text, excerpt
-from core.fragments import shared_fragments
+from core.fragments import object_fragments
 from people.models import Author
 
 FEED_LENGTH = 30
@@ -102,16 +102,8 @@ def feed_entry(article) -> dict:
 def feed_entries(ids: list[int]) -> list[SimpleNamespace]:
     """The feed items of the public articles `ids`, in that order, each a shared fragment (core/fragments.py):
     only those not kept are loaded (with their bodies, for an excerpt) and built."""
-    names = [f"feed-item|{pk}" for pk in ids]
-
-    def compute_missing(missing):
-        loaded = feed_articles().in_bulk([int(name.rsplit("|", 1)[1]) for name in missing])
-        return {
-            name: feed_entry(a) if (a := loaded.get(int(name.rsplit("|", 1)[1]))) else None
-            for name in missing
-        }
-
-    found = shared_fragments(names, compute_missing) if names else {}
+    names = {f"feed-item|{pk}": pk for pk in ids}
+    found = object_fragments(names, lambda pks: feed_articles().in_bulk(pks), lambda _name, a: feed_entry(a))
     return [SimpleNamespace(**found[name]) for name in names if found[name]]
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
-from core.fragments import shared_fragments
+from core.fragments import object_fragments
 
 from .views.common import public_articles
 
@@ -47,22 +47,6 @@ class ItemStyle:
         }
 
 
-def _pk(name: str) -> int:
-    return int(name.rsplit("|", 1)[1])
-
-
-def render_items(articles: dict, wanted: dict[str, tuple[ItemStyle, bool]]) -> dict[str, str]:
-    """{name: HTML} for the wanted items; `articles` maps ids to loaded articles ("" for one not there)."""
-    template = get_template(ITEM_TEMPLATE)
-    rendered = {}
-    for name, (style, eager) in wanted.items():
-        article = articles.get(_pk(name))
-        rendered[name] = (
-            "" if article is None else template.render({"article": article, **style.context(eager)})
-        )
-    return rendered
-
-
 def items(ids, style: ItemStyle, eager: int = 0) -> list[SafeString]:
     """The listing items of the public articles `ids`, in that order; the first `eager` pictures load at once
     (above the fold), the others lazily."""
@@ -72,16 +56,18 @@ def items(ids, style: ItemStyle, eager: int = 0) -> list[SafeString]:
 def listing_items(groups: list[tuple[list[int], ItemStyle, int]]) -> list[list[SafeString]]:
     """`items` for several lists of one page at once (one fetch of fragments, one load of what is missing)."""
     wanted: dict[str, tuple[ItemStyle, bool]] = {}
+    ids: dict[str, int] = {}
     names = []
-    for ids, style, eager in groups:
-        group = [style.name(pk, index < eager) for index, pk in enumerate(ids)]
-        for index, name in enumerate(group):
-            wanted[name] = (style, index < eager)
+    for group_ids, style, eager in groups:
+        group = [style.name(pk, index < eager) for index, pk in enumerate(group_ids)]
+        for index, (name, pk) in enumerate(zip(group, group_ids, strict=True)):
+            wanted[name], ids[name] = (style, index < eager), pk
         names.append(group)
+    template = get_template(ITEM_TEMPLATE)
 
-    def compute_missing(missing: list[str]) -> dict[str, str]:
-        articles = public_articles().in_bulk({_pk(name) for name in missing})
-        return render_items(articles, {name: wanted[name] for name in missing})
+    def build(name: str, article) -> str:
+        style, eager = wanted[name]
+        return template.render({"article": article, **style.context(eager)})
 
-    found = shared_fragments(list(wanted), compute_missing) if wanted else {}
+    found = object_fragments(ids, lambda pks: public_articles().in_bulk(pks), build)
     return [[mark_safe(found[name]) for name in group if found[name]] for group in names]  # noqa: S308 - our template's output

@@ -155,3 +155,23 @@ def test_with_the_cache_in_local_memory_fragments_stay_out_of_it(client):
     ArticleFactory(published=True, section=SectionFactory(name="科技前沿"))
     assert "科技前沿" in nav(client)
     assert not [key for key in cache._cache if "pagecache:fragment:" in key]
+
+
+def test_object_fragments_load_only_what_is_missing_and_keep_the_gone_as_none():
+    from core.fragments import object_fragments
+
+    loads = []
+
+    def load(ids):
+        loads.append(sorted(ids))
+        return {pk: f"对象{pk}" for pk in ids if pk != 3}  # 3 is no longer public
+
+    def build(name, obj):
+        return f"{name}={obj}"
+
+    first = object_fragments({"probe|1": 1, "probe|3": 3}, load, build)
+    assert first == {"probe|1": "probe|1=对象1", "probe|3": None}
+    again = object_fragments({"probe|1": 1, "probe|2": 2, "probe|3": 3}, load, build)
+    assert again == {"probe|1": "probe|1=对象1", "probe|2": "probe|2=对象2", "probe|3": None}
+    assert loads == [[1, 3], [2]]  # the second call loaded only the name it had not kept
+    assert object_fragments({}, load, build) == {} and len(loads) == 2
