@@ -33,7 +33,7 @@ from django.utils import timezone
 from articles.invalidation import STATE, loaded_state  # (status, published_at), kept as loaded
 from articles.models import Article, ArticleStatus, Byline, content_fields
 from articles.policy import EDITORS, grant_app_permissions
-from articles.querysets import is_public, published_q
+from articles.querysets import is_public
 
 from .models import EventName, WebhookEvent
 from .payload import article_payload, withdrawn_payload
@@ -172,8 +172,9 @@ def relations_changed(article_ids, using: str = "default") -> None:
     if not ids:
         return
     public = (
-        Article._base_manager.using(using)
-        .filter(published_q(), pk__in=ids)
+        Article.objects.using(using)
+        .published()
+        .filter(pk__in=ids)
         .select_related("section", "issue")
         .order_by("pk")
     )
