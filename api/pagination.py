@@ -34,37 +34,40 @@ def decode_cursor(value: str) -> tuple[str, datetime, int]:
         raise ValidationError({CURSOR_PARAM: _("Invalid cursor.")}) from error
 
 
-def keyset_page(queryset, request, size: int, count_as: str = "") -> dict:
+def keyset_page(queryset, request, size: int, count_as: str = "", key: str = "id") -> dict:
     """One page of `queryset` (published articles, any filters) as {count, next, previous, results}. With
     `count_as`, the count is a shared fragment of that name (core/fragments.py), as on the reader's listings:
-    every page of one list shows the same total, counted once per change of public content, not per request."""
+    every page of one list shows the same total, counted once per change of public content, not per request.
+    `key` is the article's id among the rows' fields ("article_id" for rows of the listing index)."""
     count = shared_fragment(f"count|api|{count_as}", queryset.count) if count_as else queryset.count()
     cursor = request.query_params.get(CURSOR_PARAM)
     direction, stamp, pk = decode_cursor(cursor) if cursor else ("n", None, None)
     if direction == "n":
-        rows = queryset.order_by("-published_at", "-id")
+        rows = queryset.order_by("-published_at", f"-{key}")
         if stamp is not None:
-            rows = rows.filter(Q(published_at__lt=stamp) | Q(published_at=stamp, id__lt=pk))
+            rows = rows.filter(Q(published_at__lt=stamp) | Q(published_at=stamp, **{f"{key}__lt": pk}))
         items = list(rows[: size + 1])
         more_after, more_before = len(items) > size, stamp is not None
         items = items[:size]
     else:
-        rows = queryset.order_by("published_at", "id")
-        rows = rows.filter(Q(published_at__gt=stamp) | Q(published_at=stamp, id__gt=pk))
+        rows = queryset.order_by("published_at", key)
+        rows = rows.filter(Q(published_at__gt=stamp) | Q(published_at=stamp, **{f"{key}__gt": pk}))
         items = list(rows[: size + 1])
         more_before, more_after = len(items) > size, True
         items = list(reversed(items[:size]))
     url = request.build_absolute_uri()
     return {
         "count": count,
-        "next": _link(url, "n", items[-1]) if items and more_after else None,
-        "previous": _link(url, "p", items[0]) if items and more_before else None,
+        "next": _link(url, "n", items[-1], key) if items and more_after else None,
+        "previous": _link(url, "p", items[0], key) if items and more_before else None,
         "results": items,
     }
 
 
-def _link(url: str, direction: str, article) -> str:
-    return replace_query_param(url, CURSOR_PARAM, encode_cursor(direction, article.published_at, article.pk))
+def _link(url: str, direction: str, row, key: str) -> str:
+    return replace_query_param(
+        url, CURSOR_PARAM, encode_cursor(direction, row.published_at, getattr(row, key))
+    )
 
 
 def first_page_url(url: str) -> str:

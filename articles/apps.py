@@ -11,10 +11,11 @@ class ArticlesConfig(AppConfig):
         from core import health, pagecache
 
         from . import invalidation, revisions  # noqa: F401  (revisions: the models registered with reversion)
-        from .models import tags
+        from .models import listing, tags
         from .policy import ensure_groups
         from .querysets import check_schedule, next_publication_after
 
+        listing.connect()  # the listing index follows every write to an article and its links
         invalidation.connect()  # public content changed: purge the public pages (core/pagecache.py)
         pagecache.register_scheduled_change(next_publication_after)  # cached pages expire when it goes public
         health.register_check("schedule", check_schedule)

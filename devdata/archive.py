@@ -38,6 +38,7 @@ from articles.models import (
     Byline,
     Issue,
     IssuePage,
+    Listing,
 )
 from articles.richtext import sanitize_html
 
@@ -78,6 +79,7 @@ ARTICLE_COLUMNS = {
     TaggedItem: ("object_id", "content_type_id", "tag_id"),
     ArticleOrganization: ("article_id", "organization_id"),
     ArticleEvent: ("article_id", "event_id"),
+    Listing: ("kind", "target_id", "article_id", "published_at"),
 }  # fmt: skip
 
 
@@ -353,9 +355,7 @@ class ArchiveSeeder:
         try:
             for start in range(0, len(slots), batch_size):
                 batch = slots[start : start + batch_size]
-                tables = {
-                    model: [] for model in (Article, Byline, TaggedItem, ArticleOrganization, ArticleEvent)
-                }
+                tables = {model: [] for model in ARTICLE_COLUMNS}
                 for index, slot in enumerate(batch):
                     following = batch[index + 1] if index + 1 < len(batch) else None
                     last_on_page = following is None or following[1] != slot[1]
@@ -403,15 +403,22 @@ class ArchiveSeeder:
         )  # fmt: skip
         tables[Byline] += [(article_id, a, role, order) for order, (a, _name, role) in enumerate(credits)]
         topic_id = self.tag_ids.get(text.topic)
-        for tag_id in self._sample_weighted(self.tag_pool, self.tag_weights, rng.randint(2, 4), topic_id):
-            tables[TaggedItem].append((article_id, article_type, tag_id))
+        tags = self._sample_weighted(self.tag_pool, self.tag_weights, rng.randint(2, 4), topic_id)
+        tables[TaggedItem] += [(article_id, article_type, tag_id) for tag_id in tags]
         org_id = self.org_ids.get(text.organization) if text.organization else None
-        for org in self._sample_weighted(self.org_pool, self.org_weights, rng.randint(1, 3), org_id):
-            tables[ArticleOrganization].append((article_id, org))
+        organizations = self._sample_weighted(self.org_pool, self.org_weights, rng.randint(1, 3), org_id)
+        tables[ArticleOrganization] += [(article_id, org) for org in organizations]
+        events = []
         if kind == "news" and rng.random() < 0.25:
             event_id = self._event_near((published_at or self.now).date())
-            if event_id:
-                tables[ArticleEvent].append((article_id, event_id))
+            events = [event_id] if event_id else []
+            tables[ArticleEvent] += [(article_id, event) for event in events]
+        if (
+            status == ArticleStatus.PUBLISHED
+        ):  # the listing index's rows, as articles/models/listing.py writes them
+            Kind = Listing.Kind
+            links = [(Kind.SECTION, [section.pk]), (Kind.TAG, tags), (Kind.ORGANIZATION, organizations), (Kind.EVENT, events)]  # fmt: skip
+            tables[Listing] += [(k, t, article_id, published_at) for k, targets in links for t in targets]
 
     def sanitized(self, body: str) -> str:
         """`body` as the model would store it. Generated bodies are plain <p> text, which the sanitizer keeps

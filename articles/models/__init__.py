@@ -7,7 +7,8 @@ searches them follows.
 One package, every model importable from here (`from articles.models import Article`):
 articles/models/issues.py (sections, issues, pages, events), articles/models/article.py (the article, its
 content groups, links and bylines), articles/models/records.py (workflow log, share links, kept edits, page
-areas), articles/models/photos.py (an article's photos, 组图); and the rules for django-taggit's tags,
+areas), articles/models/photos.py (an article's photos, 组图), articles/models/listing.py (the public
+listings' index); and the rules for django-taggit's tags,
 articles/models/tags.py (names, slugs).
 """
 
@@ -24,6 +25,7 @@ from .article import (
     searched_fields,
 )
 from .issues import Event, Issue, IssuePage, Section
+from .listing import Listing
 from .photos import ArticlePhoto
 from .records import ArticleLog, PageArea, ShareLink, StaleEdit
 
@@ -40,6 +42,7 @@ __all__ = [
     "Event",
     "Issue",
     "IssuePage",
+    "Listing",
     "PageArea",
     "Section",
     "ShareLink",

@@ -1,11 +1,13 @@
 """Section, tag and event pages: an entity and its published articles, newest first, paginated.
 
-A page asks the database for its 20 ids only; their items come from reader/items.py (shared fragments)."""
+A page asks the listing index (articles/models/listing.py) for its 20 ids only, and counts there; their items come from
+reader/items.py (shared fragments)."""
 
 from django.shortcuts import get_object_or_404, render
 from taggit.models import Tag
 
-from articles.models import Article, Event, Section
+from articles.models import Event, Listing, Section
+from articles.models import listing as index
 
 from ..items import ItemStyle, items
 from .common import paginate_or_404
@@ -15,29 +17,30 @@ LISTING = ItemStyle(summary=True, placement=True, section=True, picture=True)
 SECTION_LISTING = ItemStyle(summary=True, placement=True, picture=True)
 
 
-def listing(request, articles, count_as: str, style: ItemStyle = LISTING) -> dict:
-    """The requested page of `articles` (published, filtered): `page_obj` (of ids) and its rendered `items`."""
-    page = paginate_or_404(request, articles.latest_first().values_list("pk", flat=True), count_as=count_as)
+def listing(request, kind: int, target_id: int, style: ItemStyle = LISTING) -> dict:
+    """The requested page of the public articles of a section, tag or event: `page_obj` (of ids) and its
+    rendered `items`."""
+    ids = index.article_ids(kind, target_id)
+    page = paginate_or_404(request, ids, count_as=f"{Listing.Kind(kind).name.lower()}|{target_id}")
     return {"page_obj": page, "items": items(list(page), style, eager=2)}
 
 
 def section_detail(request, slug):
     section = get_object_or_404(Section, slug=slug)
-    found = Article.objects.published().filter(section=section)
-    context = listing(request, found, f"section|{section.pk}", SECTION_LISTING)
+    context = listing(request, Listing.Kind.SECTION, section.pk, SECTION_LISTING)
     return render(request, "articles/section_detail.html", {"section": section, **context})
 
 
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    context = listing(request, Article.objects.published().filter(tags=tag), f"tag|{tag.pk}")
+    context = listing(request, Listing.Kind.TAG, tag.pk)
     return render(request, "articles/tag_detail.html", {"tag": tag, **context})
 
 
 def event_detail(request, slug):
     """An event (dates, place, organizers) and the published articles that cover it."""
     event = get_object_or_404(Event, slug=slug)
-    context = listing(request, Article.objects.published().filter(events=event), f"event|{event.pk}")
+    context = listing(request, Listing.Kind.EVENT, event.pk)
     organizers = list(event.organizers.order_by("name"))
     return render(
         request, "articles/event_detail.html", {"event": event, "organizers": organizers, **context}

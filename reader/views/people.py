@@ -14,7 +14,7 @@ from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from articles.models import Article, Byline, Event
+from articles.models import Article, Byline, Event, Listing, listing
 from articles.querysets import published_q
 from core.fragments import shared_fragment
 from people.models import Author, Organization
@@ -156,10 +156,7 @@ def organization_detail(request, slug):
     organization.parent_public = facts["parent_public"]
     page = paginate(
         request,
-        Article.objects.published()
-        .filter(organizations=organization)
-        .latest_first()
-        .values_list("pk", flat=True),
+        listing.article_ids(Listing.Kind.ORGANIZATION, organization.pk),
         count_as=f"organization|{organization.pk}",
     )
     return render(

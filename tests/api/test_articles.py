@@ -1,6 +1,7 @@
 """GET /api/v1/articles/ and /api/v1/articles/<id>/: fields, filters, keyset pagination, query counts."""
 
 import datetime
+from urllib.parse import urlencode
 
 from django.test import override_settings
 from django.utils import timezone
@@ -111,6 +112,40 @@ def test_keyset_pages_forward_and_back(api):
     back = _walk(api, last["previous"], key="previous")
     assert back == [expected[20:40], expected[:20]]
     assert api.get(LIST, {"cursor": "garbage"}).status_code == 400
+
+
+def test_a_tags_and_a_sections_list_page_forward_and_back_through_the_listing_index(api):
+    """A single section or tag filter reads the listing index (api/views.py `listed_rows`): the same pages,
+    ties and scheduled articles as the articles themselves give."""
+    now = timezone.now()
+    section = SectionFactory()
+    same_time = now - datetime.timedelta(hours=3)
+    articles = [
+        PublishedArticleFactory(published_at=same_time, tags=["量子"], section=section) for _ in range(22)
+    ]
+    articles += [
+        PublishedArticleFactory(
+            published_at=now - datetime.timedelta(days=d + 1), tags=["量子"], section=section
+        )
+        for d in range(5)
+    ]
+    PublishedArticleFactory(scheduled=True, tags=["量子"], section=section)  # not yet
+    PublishedArticleFactory(review=True, tags=["量子"], section=section)
+    expected = [a.pk for a in sorted(articles, key=lambda a: (a.published_at, a.pk), reverse=True)]
+    for query in (
+        "?" + urlencode({"tag": articles[0].tags.get().slug}),
+        "?" + urlencode({"section": section.slug}),
+    ):
+        pages = _walk(api, LIST + query)
+        assert sum(pages, []) == expected and [len(p) for p in pages] == [20, 7]
+        last = api.get(api.get(LIST + query).json()["next"]).json()
+        assert last["count"] == 27 and _walk(api, last["previous"], key="previous") == [expected[:20]]
+    assert api.get(LIST, {"tag": "没有这个标签"}).json() == {
+        "count": 0,
+        "next": None,
+        "previous": None,
+        "results": [],
+    }
 
 
 def test_pages_stable_under_inserts(api):

@@ -10,7 +10,17 @@ from django.db.models import Count
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles.models import Article, ArticleEvent, ArticleOrganization, Byline, Event, Issue, IssuePage
+from articles.models import (
+    Article,
+    ArticleEvent,
+    ArticleOrganization,
+    Byline,
+    Event,
+    Issue,
+    IssuePage,
+    Listing,
+    listing,
+)
 from articles.richtext import sanitize_html
 from core.pagecache import generation_store
 from devdata import benchdata, benchsearch, benchtext
@@ -85,6 +95,16 @@ def test_tags_organizations_and_events(seeded):
     assert Event.objects.exists() and Event.organizers.through.objects.exists()
     assert ArticleEvent.objects.exists()
     assert Author.objects.values("name").annotate(n=Count("id")).count() > 10
+
+
+def test_the_listing_index_is_written_as_the_receivers_keep_it(seeded):
+    """seed_bench writes the listing index's rows itself (articles/models/listing.py): a rebuild changes nothing, also
+    after an append."""
+    call_command("seed_bench", articles=40, append=True, seed=9, verbosity=0)
+    written = set(Listing.objects.values_list("kind", "target_id", "article_id", "published_at"))
+    assert written and {kind for kind, *_ in written} == set(Listing.Kind)
+    listing.rebuild()
+    assert set(Listing.objects.values_list("kind", "target_id", "article_id", "published_at")) == written
 
 
 def test_text_is_chinese_clean_and_searchable_the_way_search_makes_it(seeded):

@@ -112,6 +112,10 @@ def test_a_transition_costs_the_outbox_insert_only():
     with CaptureQueriesContext(connection) as queries:
         article.status = "withdrawn"
         article.save(update_fields=["status"])
-    ours = [q["sql"] for q in queries if "webhooks_" in q["sql"] or "articles_article" in q["sql"]]
+    ours = [
+        q["sql"]
+        for q in queries
+        if ("webhooks_" in q["sql"] or "articles_article" in q["sql"]) and "articles_listing" not in q["sql"]
+    ]
     assert len(ours) == 2 and ours[0].startswith("UPDATE") and ours[1].startswith("INSERT"), ours
     assert events()[-1] == ("withdrawn", article.pk)

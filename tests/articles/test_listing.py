@@ -1,0 +1,214 @@
+"""The listing index (articles/models/listing.py) stays equal to the articles and their links after every kind of write,
+and a listing read from it is exactly `Article.objects.published()` filtered the long way."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from taggit.models import Tag
+
+from articles import workflow
+from articles.models import Article, ArticleEvent, ArticleOrganization, Listing, listing
+from tests.articles.test_admin_workflow import change_url, form_data
+from tests.factories import (
+    ArticleFactory,
+    EventFactory,
+    OrganizationFactory,
+    PublishedArticleFactory,
+    SectionFactory,
+    article_in_state,
+    editor,
+    reporter,
+)
+
+pytestmark = pytest.mark.django_db
+
+Kind = Listing.Kind
+
+
+def rows() -> set:
+    return set(Listing.objects.values_list("kind", "target_id", "article_id", "published_at"))
+
+
+def assert_index_is_true():
+    """The rows kept by the receivers are the rows a rebuild from scratch writes."""
+    kept = rows()
+    listing.rebuild()
+    assert kept == rows()
+
+
+def long_way(kind, target, now=None):
+    """A listing's ids as the ORM finds them from the articles (the rule applied the one way)."""
+    field = {
+        Kind.SECTION: "section",
+        Kind.TAG: "tags",
+        Kind.ORGANIZATION: "organizations",
+        Kind.EVENT: "events",
+    }
+    found = Article.objects.published(now).filter(**{field[kind]: target}).latest_first()
+    return list(found.values_list("pk", flat=True))
+
+
+@pytest.fixture
+def links():
+    return {
+        "section": SectionFactory(),
+        "tag": Tag.objects.create(name="量子通信"),
+        "organization": OrganizationFactory(),
+        "event": EventFactory(),
+    }
+
+
+def linked(links, **kwargs):
+    return ArticleFactory(
+        section=links["section"],
+        tags=[links["tag"]],
+        organizations=[links["organization"]],
+        events=[links["event"]],
+        **kwargs,
+    )
+
+
+def test_a_published_article_has_a_row_for_each_link_and_a_draft_none(links):
+    draft = linked(links)
+    assert not Listing.objects.filter(article_id=draft.pk).exists()
+    published = linked(links, status="published", published_at=timezone.now())
+    assert set(Listing.objects.filter(article_id=published.pk).values_list("kind", "target_id")) == {
+        (Kind.SECTION, links["section"].pk),
+        (Kind.TAG, links["tag"].pk),
+        (Kind.ORGANIZATION, links["organization"].pk),
+        (Kind.EVENT, links["event"].pk),
+    }
+    assert_index_is_true()
+
+
+def test_the_workflow_publishes_withdraws_and_reschedules_into_the_index(links):
+    article = linked(links, status="review", created_by=reporter())
+    desk = editor()
+    workflow.approve(article, desk)
+    assert Listing.objects.filter(article_id=article.pk).count() == 4
+    assert_index_is_true()
+    article.refresh_from_db()
+    workflow.withdraw(article, desk, "核实中")
+    assert not Listing.objects.filter(article_id=article.pk).exists()
+    assert_index_is_true()
+
+
+def test_link_changes_from_either_side_follow(links):
+    article = linked(links, status="published", published_at=timezone.now())
+    other_tag, other_organization, other_event = (
+        Tag.objects.create(name="北斗"),
+        OrganizationFactory(),
+        EventFactory(),
+    )
+    article.tags.add(other_tag)
+    article.tags.remove(links["tag"])
+    other_organization.articles.add(article)  # the reverse side of the many-to-many
+    links["organization"].articles.remove(article)
+    ArticleEvent.objects.create(article=article, event=other_event)
+    ArticleEvent.objects.filter(event=links["event"]).get().delete()
+    assert set(Listing.objects.filter(article_id=article.pk).values_list("kind", "target_id")) == {
+        (Kind.SECTION, links["section"].pk),
+        (Kind.TAG, other_tag.pk),
+        (Kind.ORGANIZATION, other_organization.pk),
+        (Kind.EVENT, other_event.pk),
+    }
+    assert_index_is_true()
+    article.tags.clear()
+    other_organization.articles.clear()
+    article.events.clear()
+    assert list(Listing.objects.filter(article_id=article.pk).values_list("kind", flat=True)) == [
+        Kind.SECTION
+    ]
+    assert_index_is_true()
+
+
+def test_section_moves_and_deletions_follow(links):
+    article = linked(links, status="published", published_at=timezone.now())
+    keep = PublishedArticleFactory(tags=[links["tag"]])
+    article.section = SectionFactory()
+    article.save()
+    assert long_way(Kind.SECTION, links["section"]) == []
+    assert_index_is_true()
+    links["tag"].delete()
+    assert not Listing.objects.filter(kind=Kind.TAG).exists()
+    ArticleOrganization.objects.filter(article=article).delete()  # a queryset delete: per-row signals
+    article.delete()
+    assert not Listing.objects.filter(article_id=article.pk).exists()
+    assert not Listing.objects.filter(article_id=keep.pk).exists()  # its one link was the tag
+    assert_index_is_true()
+
+
+def test_an_admin_save_with_inline_links_is_indexed(client, links):
+    """The editors' form (tags typed as text, organizations and events chosen) writes the same rows."""
+    desk = editor()
+    article = PublishedArticleFactory(created_by=desk, section=links["section"])
+    client.force_login(desk)
+    data = form_data(
+        article, tags=[links["tag"].pk], new_tags="航天", organizations=[links["organization"].pk]
+    )
+    response = client.post(change_url(article), data)
+    assert response.status_code == 302, response.content[:2000]
+    tags = set(
+        Listing.objects.filter(article_id=article.pk, kind=Kind.TAG).values_list("target_id", flat=True)
+    )
+    assert tags == set(Tag.objects.filter(name__in=["量子通信", "航天"]).values_list("pk", flat=True))
+    assert_index_is_true()
+
+
+@pytest.mark.parametrize("state", ["published", "draft", "review", "scheduled", "withdrawn"])
+def test_a_listing_is_exactly_the_visibility_rule(links, state):
+    for _ in range(2):
+        linked(links, status="published", published_at=timezone.now() - datetime.timedelta(hours=2))
+    article_in_state(
+        state,
+        section=links["section"],
+        tags=[links["tag"]],
+        organizations=[links["organization"]],
+        events=[links["event"]],
+    )
+    later = timezone.now() + datetime.timedelta(days=2)  # the scheduled one's time has come
+    for kind, target in [
+        (Kind.SECTION, links["section"]),
+        (Kind.TAG, links["tag"]),
+        (Kind.ORGANIZATION, links["organization"]),
+        (Kind.EVENT, links["event"]),
+    ]:
+        for now in (None, later):
+            assert list(listing.article_ids(kind, target.pk, now)) == long_way(kind, target, now)
+    assert len(long_way(Kind.TAG, links["tag"])) == 2 + (state == "published")
+    assert len(long_way(Kind.TAG, links["tag"], later)) == 2 + (state in {"published", "scheduled"})
+
+
+def test_rebuild_command_restores_a_damaged_index(links):
+    article = linked(links, status="published", published_at=timezone.now())
+    Listing.objects.filter(article_id=article.pk).delete()
+    Listing.objects.create(kind=Kind.TAG, target_id=999, article_id=article.pk, published_at=timezone.now())
+    call_command("rebuild_listing", verbosity=0)
+    assert set(Listing.objects.filter(article_id=article.pk).values_list("kind", flat=True)) == set(Kind)
+
+
+def test_a_save_of_other_fields_leaves_the_rows_alone(links):
+    article = linked(links, status="published", published_at=timezone.now())
+    article.title = "新标题"
+    with CaptureQueriesContext(connection) as captured:
+        article.save(update_fields=["title"])
+    assert captured.captured_queries
+    assert not any("articles_listing" in query["sql"] for query in captured.captured_queries)
+    article.section = SectionFactory()
+    article.save(update_fields=["section"])
+    assert_index_is_true()
+    assert Listing.objects.get(article_id=article.pk, kind=Kind.SECTION).target_id == article.section_id
+
+
+def test_an_unpublished_save_only_deletes(links):
+    article = linked(links, status="published", published_at=timezone.now())
+    article.status = "withdrawn"
+    with CaptureQueriesContext(connection) as captured:
+        article.save(update_fields=["status"])
+    listing_queries = [q["sql"] for q in captured.captured_queries if "articles_listing" in q["sql"]]
+    assert len(listing_queries) == 1 and listing_queries[0].startswith("DELETE")
+    assert_index_is_true()
