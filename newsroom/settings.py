@@ -390,6 +390,9 @@ SEARCH_TIMEOUT_MS = int(os.environ.get("DJANGO_SEARCH_TIMEOUT_MS", "3000"))
 SEARCH_MAX_RESULTS = int(os.environ.get("DJANGO_SEARCH_MAX_RESULTS", "100"))
 # ... looked for in the last this many days first, the whole archive only when they hold too few.
 SEARCH_RECENT_DAYS = int(os.environ.get("DJANGO_SEARCH_RECENT_DAYS", "365"))
+# PostgreSQL's work_mem inside a search's transaction (search/engine.py `_time_limit`): room for a common
+# word's matches in a year as an exact bitmap.
+SEARCH_WORK_MEM = os.environ.get("DJANGO_SEARCH_WORK_MEM", "32MB")
 
 # Editorial rules.
 WORKFLOW_FOUR_EYES = env_bool("WORKFLOW_FOUR_EYES", True)
