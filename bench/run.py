@@ -553,7 +553,15 @@ def main() -> int:
     parser.add_argument("--reuse", action="store_true", help="Keep a database already seeded (no new seed).")
     parser.add_argument("--keep", action="store_true", help="Keep the smoke run's database (always kept otherwise).")  # fmt: skip
     parser.add_argument("--smoke", action="store_true", help="CI: small, fast, fails on any error.")
+    parser.add_argument(
+        "--phases",
+        default=",".join(PHASES),
+        help=f"Comma-separated phases to run (default all: {','.join(PHASES)}).",
+    )
     args = parser.parse_args()
+    chosen = [name.strip() for name in args.phases.split(",") if name.strip()]
+    if not chosen or set(chosen) - set(PHASES):
+        parser.error(f"--phases takes some of {', '.join(PHASES)}")
     args.warmup = args.warmup if args.warmup is not None else (1 if args.smoke else 3)
     database = args.database or ("newsroom_bench_smoke" if args.smoke else "newsroom_bench")
     prefix = f"bench{os.getpid()}"
@@ -573,7 +581,7 @@ def main() -> int:
             seed_seconds = seed(env, args.articles)
         manage(env, "collectstatic", "--noinput")
         paths = choose_paths(env, args.cache, args.smoke)
-        for number, phase in enumerate(PHASES):
+        for number, phase in enumerate(chosen):
             sample = (20 if args.smoke else 100) if number == 0 else 5
             phases[phase] = run_phase(phase, env, paths, args, work, servers, sample)
     finally:
