@@ -21,6 +21,7 @@ from articles.models import (
     Article,
     ArticleEvent,
     ArticleOrganization,
+    ArticlePhoto,
     Byline,
     Event,
     Issue,
@@ -159,7 +160,8 @@ def converted(columns: tuple, rows: list) -> list:
 @functools.lru_cache(maxsize=4)
 def _article_statement(vendor: str) -> tuple[str, tuple, tuple]:
     """The article page's article query (published only; the time is the last parameter), its columns, and the
-    (relation, model, attnames) that follow the article's own attnames in each row."""
+    (relation, model, attnames) that follow the article's own attnames in each row. The row's last column, after
+    those, tells whether the article has photos (组图): most have none, and then they need no query."""
     del vendor  # part of the cache key: published_sql is the database's
     quote = connection.ops.quote_name
     fields = [f for f in Article._meta.concrete_fields if f.attname not in ARTICLE_DEFERRED]
@@ -173,6 +175,11 @@ def _article_statement(vendor: str) -> tuple[str, tuple, tuple]:
         column = quote(Article._meta.get_field(name).column)
         joins.append(f"LEFT JOIN {quote(model._meta.db_table)} {alias} ON {alias}.id = a.{column}")
         parts.append((name, model, tuple(f.attname for f in related)))
+    photos = ArticlePhoto._meta
+    select.append(
+        f"EXISTS (SELECT 1 FROM {quote(photos.db_table)} ph"
+        f" WHERE ph.{quote(photos.get_field('article').column)} = a.{quote(Article._meta.pk.column)})"
+    )
     visible, _params = published_sql("a")
     sql = (
         f"SELECT {', '.join(select)} FROM {quote(Article._meta.db_table)} a {' '.join(joins)}"
@@ -183,7 +190,8 @@ def _article_statement(vendor: str) -> tuple[str, tuple, tuple]:
 
 def load_article(pk: int):
     """The published article `pk` with its issue, page and section (as select_related would load them), in one
-    prepared statement; None if there is no such article or the public may not see it."""
+    prepared statement; None if there is no such article or the public may not see it. An article without
+    photos has them installed as prefetched (none): `article.photos.all()` costs no query then."""
     low, high = connection.ops.integer_field_range(Article._meta.pk.get_internal_type())
     if not low <= pk <= high:  # no such row; the database would refuse the number (as the ORM knows)
         return None
@@ -204,6 +212,8 @@ def load_article(pk: int):
         field = Article._meta.get_field(name)
         related = None if getattr(article, field.attname) is None else from_row(model, attnames, values)
         field.set_cached_value(article, related)
+    if not row[start]:  # no photos (SQLite says 0, PostgreSQL false)
+        _prefetched(article, "photos", ArticlePhoto, [])
     return article
 
 

@@ -108,7 +108,8 @@ PAGES = {
     "home": (lambda d: "/", 3, ARTICLE_LINK, 12),
     "issue archive": (lambda d: reverse("articles:issues"), 2, 'href="/issues/', 5),
     "issue": (lambda d: d["issue"].get_absolute_url(), 1, ARTICLE_LINK, 12),
-    # The article, its links and neighbours in one statement (reader/loading.py), its photos (组图) in one.
+    # The article, its links and neighbours in one statement (reader/loading.py), its photos (组图) in one. The
+    # article measured has photos; one without costs a query less (tests/reader/test_article_page_photos.py).
     "article": (lambda d: d["article"].get_absolute_url(), 3, 'href="/tags/', 3),
     "author": (lambda d: d["author"].get_absolute_url(), 1, ARTICLE_LINK, 20),
     "organization": (lambda d: d["organization"].get_absolute_url(), 2, ARTICLE_LINK, 20),
