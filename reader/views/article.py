@@ -3,14 +3,12 @@
 import heapq
 from collections import Counter
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
-from taggit.models import TaggedItem
 
-from articles.models import Article, ArticleEvent, ArticleOrganization, Byline
+from articles.models import Article, Byline, Listing
 from articles.names import byline_groups
 from articles.querysets import published_sql, sql_datetime
 from core.fragments import shared_fragments
@@ -66,35 +64,31 @@ def related_articles(article, limit: int = RELATED_COUNT) -> list:
     return related
 
 
-# Each kind of link: its table, the article column, the link column, and a condition on the table's rows.
-_LINK_TABLES = {
-    "tag": (TaggedItem._meta.db_table, "object_id", "tag_id", "l.content_type_id = %s AND "),
-    "organization": (ArticleOrganization._meta.db_table, "article_id", "organization_id", ""),
-    "event": (ArticleEvent._meta.db_table, "article_id", "event_id", ""),
+# Each kind of link: its kind in the listing index (articles/models/listing.py).
+_LINK_KINDS = {
+    "tag": Listing.Kind.TAG,
+    "organization": Listing.Kind.ORGANIZATION,
+    "event": Listing.Kind.EVENT,
 }
 
 
 def _link_lists(links: dict) -> dict:
     """{name: [(pk, title, published_at) …]} for links {name: (kind, pk)}: the newest RELATED_PER_LINK published
-    articles of each (newest by creation: link rows are indexed by article), in one query (a UNION ALL of index
-    range scans; see migration 0003_bench_indexes).
-
-    Each list walks its link's index backwards and looks its articles up one by one. The join is on
-    `l.<article column> + 0`, which no index is ordered by, so that PostgreSQL does not merge-join a popular
-    link (a tag on 7 % of the archive) with the article table's primary key: that walks every newer article,
-    the drafts and the ones under review too (17,000 rows at 1,000,000 articles), and took twice as long."""
-    article_type = ContentType.objects.get_for_model(Article).pk
-    visible, visible_params = published_sql("a")
+    articles of each, in one query: a UNION ALL of ranges of the listing index, newest first by publication (its
+    rows are the published articles only, so no list walks past drafts and articles in review), each article
+    looked up by id for its title (and the visibility rule applied to it again)."""
+    now = timezone.now()
+    visible, visible_params = published_sql("a", now)
     selects, params = [], []
+    listing_table = Listing._meta.db_table
     for number, (kind, pk) in enumerate(links.values()):
-        table, column, link_column, extra = _LINK_TABLES[kind]
         selects.append(
             f"SELECT id, title, published_at, {number} AS list FROM (SELECT a.id, a.title, a.published_at"
-            f" FROM {table} l JOIN {Article._meta.db_table} a ON a.id = l.{column} + 0"
-            f" WHERE {extra}l.{link_column} = %s AND {visible}"
-            f" ORDER BY l.{column} DESC LIMIT %s) AS list{number}"
+            f" FROM {listing_table} l JOIN {Article._meta.db_table} a ON a.id = l.article_id"
+            f" WHERE l.kind = %s AND l.target_id = %s AND l.published_at <= %s AND {visible}"
+            f" ORDER BY l.published_at DESC, l.article_id DESC LIMIT %s) AS list{number}"
         )
-        params += [*([article_type] if extra else []), pk, *visible_params, RELATED_PER_LINK]
+        params += [int(_LINK_KINDS[kind]), pk, sql_datetime(now), *visible_params, RELATED_PER_LINK]
     found = {name: [] for name in links}
     names = list(links)
     columns = tuple((Article, name, "a") for name in LISTED)

@@ -45,7 +45,7 @@ def test_most_shared_first_then_newest():
 
 
 def test_one_query_and_candidates_bounded_by_link(monkeypatch):
-    """Newest by creation (link ids grow with time): an article written long ago is no candidate any more."""
+    """Newest by publication (the listing index): an article published long ago is no candidate any more."""
     monkeypatch.setattr(article_views, "RELATED_PER_LINK", 3)
     published("新能源汽车十年回顾", 500, ["新能源汽车"])
     newest = [published(f"新能源汽车动态第{n}期", 10 + n, ["新能源汽车"]) for n in range(2)]
