@@ -34,11 +34,29 @@ def _fragment_generation() -> str | None:
     return generation
 
 
+# The last expiry this process asked the database for, and its generation. It holds for any later request of
+# the same generation until it passes: a scheduled publication or release added or moved bumps the generation
+# (articles/invalidation.py), the next one coming due is the expiry itself, and the other terms (local
+# midnight, PAGE_CACHE_SECONDS after it was computed) only make it earlier than asking again would, never later.
+_last_expiry: tuple[str | None, float, float] = (None, 0.0, 0.0)  # generation, computed at, expiry
+
+
 def _fragment_expiry(now: datetime) -> float:
-    """page_expiry for fragments computed now, asked of the database once per request (with the generation)."""
+    """page_expiry for fragments computed now: the request's own (the page cache's, or one asked this request),
+    else the process's last while it holds; the database is asked once per generation and expiry, not once a
+    request (a query on every request that rendered a fragment, with the page cache off)."""
+    global _last_expiry
     expiry = getattr(_snapshot, "expiry", None)
-    if expiry is None or expiry <= now.timestamp():
-        expiry = _snapshot.expiry = page_expiry(now)
+    if expiry is not None and expiry > now.timestamp():
+        return expiry
+    generation, moment = _fragment_generation(), now.timestamp()
+    kept_generation, computed_at, kept = _last_expiry
+    if kept_generation == generation and computed_at <= moment < kept:
+        expiry = kept
+    else:
+        expiry = page_expiry(now)
+        _last_expiry = (generation, moment, expiry)
+    _snapshot.expiry = expiry
     return expiry
 
 

@@ -61,6 +61,7 @@ def _no_local_cache_across_tests():
     from core import pagecache as page_cache
 
     fragments._local_fragments.clear()
+    fragments._last_expiry = (None, 0.0, 0.0)
     page_cache._local_pages.clear()
     page_cache._snapshot.__dict__.clear()
 

@@ -175,3 +175,35 @@ def test_object_fragments_load_only_what_is_missing_and_keep_the_gone_as_none():
     assert again == {"probe|1": "probe|1=对象1", "probe|2": "probe|2=对象2", "probe|3": None}
     assert loads == [[1, 3], [2]]  # the second call loaded only the name it had not kept
     assert object_fragments({}, load, build) == {} and len(loads) == 2
+
+
+def test_the_schedule_is_asked_once_per_generation_not_once_a_request(client, generation):
+    """With the page cache off, each request that renders a fragment needs its expiry: the process keeps the last
+    one with its generation, and asks again after a purge or once it has passed."""
+    from core import fragments
+
+    ArticleFactory(published=True, section=SectionFactory(name="科技前沿"))
+    with mock.patch.object(fragments, "page_expiry", wraps=fragments.page_expiry) as asked:
+        client.get(reverse("articles:home"))
+        client.get(reverse("search"))
+        assert asked.call_count == 1
+        ArticleFactory(published=True, section=SectionFactory(name="科普天地"))  # a purge: a new generation
+        client.get(reverse("search"))
+        assert asked.call_count == 2
+        _, computed_at, expiry = fragments._last_expiry
+        later = datetime.datetime.fromtimestamp(expiry + 1, tz=datetime.UTC)
+        with mock.patch("django.utils.timezone.now", return_value=later):
+            client.get(reverse("search"))
+        assert asked.call_count == 3
+
+
+def test_a_scheduled_article_ends_the_kept_expiry(client):
+    """The kept expiry is never later than the next scheduled publication: scheduling one is a purge."""
+    from core import fragments
+
+    ArticleFactory(published=True, section=SectionFactory(name="科技前沿"))
+    client.get(reverse("articles:home"))
+    soon = timezone.now() + datetime.timedelta(minutes=5)
+    ArticleFactory(status="published", published_at=soon, section=SectionFactory(name="科普天地"))
+    client.get(reverse("articles:home"))
+    assert fragments._last_expiry[2] <= soon.timestamp()
