@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import pickle
 from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.utils import timezone, translation
+from django.utils.safestring import SafeString
 
 from .pagecache import CACHE_ALIAS, _failed, _LocalEntries, _snapshot, generation_store, page_expiry
 
@@ -124,11 +126,25 @@ def shared_fragments(names: list[str], compute_missing) -> dict:
         entries = {keys[name]: (generation, expires, computed[name]) for name in missing}
         if shared_tier:
             cache.set_many(entries, timeout=max(1, int(expires - now.timestamp())))
-        for key, entry in entries.items():
-            _local_fragments.put(key, entry)
+        for name in missing:
+            _local_fragments.put(keys[name], (generation, expires, _detached(computed[name])))
     except Exception:  # the values are right; only keeping them failed
         logger.warning("Fragment cache unavailable; not stored", exc_info=True)
     return found
+
+
+def _detached(value):
+    """`value` as a shared cache would give it back: pickled and unpickled, so the copy a process keeps holds
+    only the value itself. A value may point at much more than it shows: DRF's `serializer.data` keeps its
+    serializer, whose context keeps the request, the view and its response; kept as it is, one such value
+    pinned a whole request's objects for as long as it stayed (a worker grew by tens of MB with the API's
+    list). Strings (most fragments, the listing items) refer to nothing and are kept as they are."""
+    if type(value) in _ATOMIC:
+        return value
+    return pickle.loads(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))  # noqa: S301 - our own value
+
+
+_ATOMIC = frozenset({str, SafeString, bytes, int, float, bool, type(None)})
 
 
 def object_fragments(names: dict[str, int], load, build) -> dict:
