@@ -160,9 +160,8 @@ ARTICLE_FIELDS = {"status", "published_at", "section", "section_id"}
 def article_saved(sender, instance, using="default", update_fields=None, **kwargs):
     if update_fields is not None and not ARTICLE_FIELDS & set(update_fields):
         return
-    status_written = (
-        update_fields is None or "status" in update_fields
-    )  # then the row says what the instance does
+    # When the status was written, the row says what the instance does: unpublished, nothing to insert.
+    status_written = update_fields is None or "status" in update_fields
     refresh([instance.pk], using, published=not status_written or instance.status == PUBLISHED)
 
 
@@ -171,6 +170,8 @@ def article_deleted(sender, instance, using="default", **kwargs):
 
 
 def link_written(sender, instance, using="default", **kwargs):
+    """A link row saved or deleted: its article's rows again (nothing in the site moves a row to another
+    article; one that did would refresh the new article only, and `rebuild_listing` set the old one right)."""
     if sender is TaggedItem and instance.content_type_id != ContentType.objects.get_for_model(Article).pk:
         return
     refresh([instance.object_id if sender is TaggedItem else instance.article_id], using)
