@@ -413,9 +413,8 @@ class ArchiveSeeder:
             event_id = self._event_near((published_at or self.now).date())
             events = [event_id] if event_id else []
             tables[ArticleEvent] += [(article_id, event) for event in events]
-        if (
-            status == ArticleStatus.PUBLISHED
-        ):  # the listing index's rows, as articles/models/listing.py writes them
+        # The listing index's rows, as articles/models/listing.py writes them: for published articles only.
+        if status == ArticleStatus.PUBLISHED:
             Kind = Listing.Kind
             links = [(Kind.SECTION, [section.pk]), (Kind.TAG, tags), (Kind.ORGANIZATION, organizations), (Kind.EVENT, events)]  # fmt: skip
             tables[Listing] += [(k, t, article_id, published_at) for k, targets in links for t in targets]

@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TaggedItem
 
-from .article import Article, ArticleEvent, ArticleOrganization
+from .article import Article, ArticleEvent, ArticleOrganization, ArticleStatus
 
 
 class Listing(models.Model):
@@ -69,7 +69,9 @@ class Listing(models.Model):
 
 
 Kind = Listing.Kind
-PUBLISHED = "published"
+PUBLISHED = (
+    ArticleStatus.PUBLISHED.value
+)  # the visibility rule's status half (articles/querysets.py published_q)
 # Each kind: the table linking articles to it, its article column and its target column (None: the article
 # table's own column). A tag link names an article when its content type is Article's.
 _SOURCES = {
