@@ -14,6 +14,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 
 import rjieba
 from django.conf import settings
@@ -22,6 +23,8 @@ from django.db import OperationalError, connection, models, transaction
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
+
+from core.fragments import shared_fragment
 
 from .text import _CONTROL_RE, _SPACE_RE, _TOKEN_RE, normalize
 
@@ -271,8 +274,31 @@ class SearchResults:
     limit: int = 0
 
     @property
-    def articles(self) -> list:
+    def ids(self) -> list[int]:
+        """The page's article ids, in order (they may include one withdrawn since the window was found)."""
         return list(self.page.object_list) if self.page else []
+
+    @cached_property
+    def articles(self) -> list:
+        """The page's articles, loaded (`load_results`): one withdrawn since is left out."""
+        shown = load_results(self.ids)
+        return [shown[pk] for pk in self.ids if pk in shown]
+
+
+def load_results(ids) -> dict:
+    """{id: article} of the published articles among `ids`, with what a result shows: section, placement and
+    bylines (two queries)."""
+    from reader.loading import load_bylines
+
+    shown = (
+        _published()
+        .filter(pk__in=list(ids))
+        .select_related("section", "issue", "page")
+        .only(*RESULT_FIELDS)
+        .in_bulk()
+    )
+    load_bylines(shown.values())
+    return shown
 
 
 @contextmanager
@@ -380,15 +406,28 @@ def _newest(query: SearchQuery, count: int, filters: dict, since=None):
     return RawSQL(sql, (*params, query.match_tsquery(), count))
 
 
+def _kept_window(query: SearchQuery, limit: int, order: str, filters: dict) -> tuple[list[int], bool]:
+    """`result_window` under the time limit, kept as a shared fragment: a search asked again before the next
+    public change (the page cache's generation) costs one cache read instead of its statements. A search
+    that ran out of time raises and is not kept."""
+    parts = [query.text, order, str(limit)]
+    parts += [f"{name}={getattr(value, 'pk', value)}" for name, value in sorted(filters.items())]
+
+    def compute():
+        with _time_limit():
+            return result_window(query, limit=limit, order=order, **filters)
+
+    return shared_fragment("search-window:" + "\x1f".join(parts), compute)
+
+
 def run_search(query, *, page_number=1, page_size: int = PAGE_SIZE, **filters) -> SearchResults:
-    """One page of results with section, placement and bylines loaded, in a fixed number of queries.
+    """One page of results: its ids (`ids`), and its articles with section, placement and bylines loaded when
+    `articles` is first read, in a fixed number of queries.
 
     At most `SEARCH_MAX_RESULTS` matches are listed (see `result_window`). On PostgreSQL the statements run
     under SEARCH_TIMEOUT_MS: a search that would take longer comes back with `timed_out` set instead of
     holding a worker.
     """
-    from reader.loading import load_bylines
-
     if not isinstance(query, SearchQuery):
         query = parse_query(query)
     limit = max(1, settings.SEARCH_MAX_RESULTS)
@@ -396,21 +435,10 @@ def run_search(query, *, page_number=1, page_size: int = PAGE_SIZE, **filters) -
     if search_queryset(query, **filters).query.is_empty():
         return SearchResults(query=query, page=None, limit=limit)
     try:
-        with _time_limit():
-            ids, capped = result_window(query, limit=limit, order=order, **filters)
-            page = Paginator(ids, page_size).get_page(page_number)
-            shown = (
-                _published()
-                .filter(pk__in=list(page.object_list))
-                .select_related("section", "issue", "page")
-                .only(*RESULT_FIELDS)
-                .in_bulk()
-            )
-            load_bylines(shown.values())
+        ids, capped = _kept_window(query, limit, order, filters)
     except OperationalError as exc:
         if not _is_timeout(exc):
             raise
         return SearchResults(query=query, page=None, timed_out=True, limit=limit)
-    # In the window's order; an article withdrawn between the two statements is simply left out.
-    page.object_list = [shown[pk] for pk in page.object_list if pk in shown]
+    page = Paginator(ids, page_size).get_page(page_number)
     return SearchResults(query=query, page=page, count=len(ids), capped=capped, limit=limit)

@@ -10,13 +10,16 @@ from bisect import bisect_left
 from django import forms
 from django.db.models import Exists, OuterRef
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, Section
 from articles.richtext import article_text, excerpt
+from core.fragments import object_fragments
 from people.models import Author
 from reader.templatetags.reader import navigation_sections
 
@@ -165,31 +168,49 @@ def _clean_params(params) -> dict:
     return data
 
 
+def result_items(results: search.SearchResults, query: search.SearchQuery, params) -> list[SafeString]:
+    """Each result of the page as HTML (search/result.html), a shared fragment per article and search: its
+    title and snippet marked for this query, its bylines linking to this search by that author. The page's
+    articles are loaded and rendered only for those not kept (two queries). `params`: the search's, without
+    the page."""
+    search_key = params.urlencode()
+    names = {f"search-result:{pk}:{search_key}": pk for pk in results.ids}
+
+    def build(name: str, article) -> SafeString:
+        return render_to_string("search/result.html", {"article": _annotated(article, query, params)})
+
+    items = object_fragments(names, search.load_results, build)
+    return [items[name] for name in names if items[name] is not None]
+
+
+def _annotated(article, query: search.SearchQuery, params):
+    """`article` with what search/result.html shows of it for this search (`params`, without the page)."""
+    article.search_title = highlight_all(article.title, query)
+    article.search_snippet = snippet(article, query)
+    params = params.copy()
+    for byline in article.bylines.all():
+        params["author"] = byline.author.slug
+        byline.filter_url = "?" + params.urlencode()
+    return article
+
+
 def search_page(request):
     form = SearchForm(_clean_params(request.GET))
     form.is_valid()
     filters = form.filters()
     query = search.parse_query(form.data.get("q", ""))
     results = search.run_search(query, page_number=request.GET.get("page") or 1, **filters)
-    params = request.GET.copy()
-    params.pop("page", None)
-    filter_urls = {}  # author slug -> this search, only by that author (from page 1)
-    for article in results.articles:
-        article.search_title = highlight_all(article.title, query)
-        article.search_snippet = snippet(article, query)
-        for byline in article.bylines.all():
-            slug = byline.author.slug
-            if slug not in filter_urls:
-                params["author"] = slug
-                filter_urls[slug] = "?" + params.urlencode()
-            byline.filter_url = filter_urls[slug]
+    shown_params = request.GET.copy()
+    shown_params.pop("page", None)
     has_filters = any(filters[name] is not None for name in ("section", "author", "date_from", "date_to"))
     context = {
         "form": form,
         "query": query,
         "results": results,
         "page_obj": results.page,
-        "articles": results.articles,
+        "items": result_items(results, query, shown_params),
+        # The articles themselves, loaded only if something reads them (the page shows the items).
+        "articles": SimpleLazyObject(lambda: [_annotated(a, query, shown_params) for a in results.articles]),
         "author_filter": filters["author"],
         "searched": bool(query.text) or has_filters,
     }

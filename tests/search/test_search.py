@@ -449,6 +449,29 @@ def test_results_cost_three_queries(client):
     assert len(on_articles) == 4, on_articles
 
 
+def test_a_search_asked_again_reuses_its_window_until_the_next_publication(client):
+    first = PublishedArticleFactory(title="碳中和路线图发布", authors=[AuthorFactory()])
+    client.get(reverse("search"), {"q": "碳中和"})
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(reverse("search"), {"q": "碳中和"}).context["results"]
+    assert [a.pk for a in again.articles] == [first.pk]
+    # Neither the window nor the results are asked for again: the page reads no article at all.
+    assert not [q for q in queries if "articles_article" in q["sql"] or "EXECUTE" in q["sql"]]
+    # Another order, page size of the window or filter is another window.
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("search"), {"q": "碳中和", "sort": "date"})
+    assert [q for q in queries if "search_vector" in q["sql"] or "search_text" in q["sql"]]
+    # A publication ends every kept window: the new article is found at once.
+    second = PublishedArticleFactory(title="碳中和示范区揭牌", authors=[AuthorFactory()])
+    found = client.get(reverse("search"), {"q": "碳中和", "sort": "date"}).context["results"]
+    assert [a.pk for a in found.articles] == [second.pk, first.pk]
+    # And a withdrawal.
+    second.status = "draft"
+    second.save()
+    found = client.get(reverse("search"), {"q": "碳中和", "sort": "date"}).context["results"]
+    assert [a.pk for a in found.articles] == [first.pk]
+
+
 # --- a bounded window: the newest SEARCH_MAX_RESULTS matches, ranked ----------------------------------------
 
 
