@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
 
 import rjieba
@@ -196,7 +196,7 @@ class _VectorSQL(models.Expression):
 
     def as_sql(self, compiler, connection):
         alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
-        return self.template.format(vector=f"{alias}.search_vector"), self.params
+        return self.template.format(vector=f"{alias}.search_vector", table=alias), self.params
 
     def __repr__(self):
         return f"{type(self).__name__}({self.template!r}, {self.params!r})"
@@ -338,23 +338,26 @@ def result_window(
     so a word in 90 % of the archive costs what a word in 1 % does. Relevance is ranking within that window; a
     reader reaches older matches by narrowing the dates (the page says so when the window is full).
 
-    The last SEARCH_RECENT_DAYS are searched first: when they hold more than `limit` matches, those are the
-    newest of all and the older archive is never read (for words that are everywhere, and for phrases whose
-    words are, PostgreSQL then checks a year of candidates instead of fifteen). Otherwise the whole range is
-    searched, a second statement.
+    The last SEARCH_RECENT_DAYS of the range are searched first: when they hold more than `limit` matches,
+    those are the newest of all and the older archive is never read (for words that are everywhere, and for
+    phrases whose words are, a year of candidates instead of twenty). Otherwise the whole range is searched, a
+    second statement, knowing that the terms are rare in that year: PostgreSQL is then made to take their
+    matches from the search index (`rare`), where its own guess for a word it keeps no statistics on (one in
+    200 articles) had it walk the whole archive by date looking for a hundred matches that were not there.
     """
     qs = search_queryset(query, order="date", **filters)
     if qs.query.is_empty():
         return [], False
-    recent_from = timezone.now() - timedelta(days=max(1, settings.SEARCH_RECENT_DAYS))
     date_from, date_to = filters.get("date_from"), filters.get("date_to")
-    rows = []
-    if (date_from is None or _start_of(date_from) < recent_from) and (
-        date_to is None or _start_of(min(date_to, LATEST) + timedelta(days=1)) > recent_from
-    ):
+    end = timezone.now()
+    if date_to is not None:
+        end = min(end, _start_of(min(date_to, LATEST) + timedelta(days=1)))
+    recent_from = end - timedelta(days=max(1, settings.SEARCH_RECENT_DAYS))
+    rows, probed = [], date_from is None or _start_of(date_from) < recent_from
+    if probed:
         rows = _window_rows(query, limit, order, filters, since=recent_from)
-    if len(rows) <= limit:  # the recent days hold too few (or the dates exclude them): the whole range
-        rows = _window_rows(query, limit, order, filters)
+    if len(rows) <= limit:  # the range's last days hold too few, or they are the whole range
+        rows = _window_rows(query, limit, order, filters, rare=probed)
     capped = len(rows) > limit
     rows = rows[:limit]
     if order == "date" or not query:
@@ -364,11 +367,13 @@ def result_window(
     return [pk for pk, _published_at, _rank_value in ranked], capped
 
 
-def _window_rows(query: SearchQuery, limit: int, order: str, filters: dict, since=None) -> list[tuple]:
+def _window_rows(
+    query: SearchQuery, limit: int, order: str, filters: dict, since=None, rare: bool = False
+) -> list[tuple]:
     """(pk, published_at[, rank]) of the newest limit + 1 matching articles (one more than shown: is there
     more?), published `since` if given, newest first; ranked in the same statement, so PostgreSQL ranks only
     the window's rows."""
-    window = _published().filter(pk__in=_newest(query, limit + 1, filters, since))
+    window = _published().filter(pk__in=_newest(query, limit + 1, filters, since, rare))
     if order == "date" or not query:
         return list(window.order_by("-published_at", "-id").values_list("pk", "published_at"))
     rows = list(
@@ -378,32 +383,57 @@ def _window_rows(query: SearchQuery, limit: int, order: str, filters: dict, sinc
     return rows
 
 
-def _newest(query: SearchQuery, count: int, filters: dict, since=None):
+def _indexed_since(moment: datetime):
+    """`published_at >= moment` as the search index holds the time (articles migration 0010: UTC, without a
+    zone), so that one scan of that index keeps only a date range's matches. Only the lower bound: the index
+    holds every publication time, and an upper bound such as the visibility rule's `<= now` would read nearly
+    all of them (400 ms at a million articles; it is checked on the rows instead)."""
+    utc = moment.astimezone(UTC).replace(tzinfo=None)
+    return _VectorSQL("({table}.\"published_at\" AT TIME ZONE 'UTC') >= %s", (utc,), models.BooleanField())
+
+
+def _newest(query: SearchQuery, count: int, filters: dict, since=None, rare: bool = False):
     """The pks of the newest `count` matching articles (published `since` if given), as a subquery.
 
     A phrase (adjacent bigrams, a <-> b) is where PostgreSQL's GIN index is not exact: it checks each
     candidate against its vector, read from TOAST, before anything else about the row. For a phrase of common
-    words that is thousands of vectors across fifteen years (60 ms), of which the dates keep a hundred. So the
+    words that is thousands of vectors across twenty years, of which the dates keep a hundred. So the
     candidates come from the phrases' words alone (all of them, in any order: exact in the index), the status
     and dates are checked on the row, and what is left is checked for the phrases, newest first, until `count`
     have them; the inner query is fenced with OFFSET 0, so the planner cannot merge the two checks back into one.
+    The fence also serves terms known to be `rare`: with no LIMIT inside it, all their matches come from the
+    search index, never from walking the archive by date.
     """
     phrased = is_postgres() and bool(query) and query.has_phrases
-    qs = search_queryset(query, order="date", phrases=not phrased, **filters)
-    if since is not None:
-        qs = qs.filter(published_at__gte=since)
-    if not phrased:
+    if is_postgres():
+        # The lower bound once, in the form the search index holds (twice, PostgreSQL would count it twice and
+        # expect a twentieth of the matches: it then took 15,638 of a common word's rows by the index where
+        # reading a few hundred newest first was the way).
+        date_from = filters.get("date_from")
+        earliest = max(
+            [d for d in (since, date_from and _start_of(date_from)) if d is not None], default=None
+        )
+        qs = search_queryset(query, order="date", phrases=not phrased, **{**filters, "date_from": None})
+        if earliest is not None:
+            qs = qs.filter(_indexed_since(earliest))
+    else:
+        qs = search_queryset(query, order="date", **filters)
+        if since is not None:
+            qs = qs.filter(published_at__gte=since)
+    if not (phrased or (rare and is_postgres() and bool(query))):
         return qs.values("pk")[:count]
-    # Newest first inside the fence too: the outer join then reads candidates in date order and stops at
-    # `count` phrases found, instead of checking every candidate and sorting.
-    inner, params = qs.values("pk", "published_at").query.sql_with_params()
+    # Newest first inside the fence too: the outer query then reads candidates in date order and stops at
+    # `count` phrases found, instead of checking every candidate and sorting. Each candidate brings its vector
+    # (a pointer until it is read), so the phrases are checked on the candidates and never looked up in the
+    # index: PostgreSQL misjudges a phrase of bigrams as matching one row, and would take all of its matches.
+    vector = _VectorSQL("{vector}", (), models.TextField())
+    inner, params = qs.annotate(vector=vector).values("pk", "published_at", "vector").query.sql_with_params()
+    phrases = " WHERE c.vector @@ to_tsquery('simple'::regconfig, %s)" if phrased else ""
     sql = (
-        f"SELECT c.id FROM ({inner} OFFSET 0) AS c (id, published_at)"
-        f" JOIN {connection.ops.quote_name(qs.model._meta.db_table)} a ON a.id = c.id"
-        " WHERE a.search_vector @@ to_tsquery('simple'::regconfig, %s)"
+        f"SELECT c.id FROM ({inner} OFFSET 0) AS c (id, published_at, vector){phrases}"
         " ORDER BY c.published_at DESC, c.id DESC LIMIT %s"
     )
-    return RawSQL(sql, (*params, query.match_tsquery(), count))
+    return RawSQL(sql, (*params, *([query.match_tsquery()] if phrased else []), count))
 
 
 def _kept_window(query: SearchQuery, limit: int, order: str, filters: dict) -> tuple[list[int], bool]:

@@ -563,3 +563,21 @@ def test_too_few_recent_matches_search_the_whole_archive(client, django_settings
     cutoff = (timezone.localdate() - datetime.timedelta(days=100)).isoformat()
     only_old = client.get(reverse("search"), {"q": "碳中和", "to": cutoff, "sort": "date"}).context["results"]
     assert [a.pk for a in only_old.articles] == [o.pk for o in older] and not only_old.capped
+
+
+def test_the_last_days_of_a_date_range_are_searched_first(client, django_settings):
+    django_settings.SEARCH_MAX_RESULTS = 2
+    django_settings.SEARCH_RECENT_DAYS = 30
+    in_range = [_dated(f"碳中和往期报道{n}", 200 + n) for n in range(3)]
+    _dated("碳中和更早报道", 400)
+    _dated("碳中和最新进展", 1)  # after the range
+    cutoff = (timezone.localdate() - datetime.timedelta(days=190)).isoformat()
+    client.get(reverse("search"))  # the header's shared fragments
+    with CaptureQueriesContext(connection) as queries:
+        results = client.get(reverse("search"), {"q": "碳中和", "to": cutoff, "sort": "date"}).context[
+            "results"
+        ]
+    # The range's last 30 days hold three: the newest two of the range, and the older archive is not read.
+    (window,) = [q["sql"] for q in queries if "LIMIT 3" in q["sql"]]
+    assert ">=" in window  # bounded below: the 30 days before the range's end
+    assert [a.pk for a in results.articles] == [in_range[0].pk, in_range[1].pk] and results.capped
