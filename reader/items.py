@@ -20,6 +20,14 @@ from core.fragments import object_fragments
 from .views.common import public_articles
 
 ITEM_TEMPLATE = "partials/article_item.html"
+# What ITEM_TEMPLATE shows of an article; the rest (the body above all, kilobytes a row) stays in the database:
+# loading 20 items (random articles of a million, two statements) went from 20.8 to 16.8 ms, median of 30, on a
+# loaded 2-core machine; the rows sent and turned into objects are a tenth of what they were.
+ITEM_FIELDS = (
+    "kicker", "title", "subtitle", "summary", "published_at", "issue__number", "page__number", "section__name",
+    "section__slug", "image", "image_alt", "image_caption", "image_width", "image_height", "image_focal_x",
+    "image_focal_y",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -69,5 +77,5 @@ def listing_items(groups: list[tuple[list[int], ItemStyle, int]]) -> list[list[S
         style, eager = wanted[name]
         return template.render({"article": article, **style.context(eager)})
 
-    found = object_fragments(ids, lambda pks: public_articles().in_bulk(pks), build)
+    found = object_fragments(ids, lambda pks: public_articles().only(*ITEM_FIELDS).in_bulk(pks), build)
     return [[mark_safe(found[name]) for name in group if found[name]] for group in names]  # noqa: S308 - our template's output
