@@ -5,14 +5,18 @@ with thumbnails, the page's titles (标题导航), the previous and next page, t
 month. Everything starts from `Article.objects.published()`: an area of an article the public may not see is
 not in the page at all, and a page (or issue) with no published article on it is a 404.
 
-Four queries whatever the size of the issue (five with the header's section list): the issue's public pages
-with the issue, the page's articles, their areas, and the issues of the calendar with those before and after.
+What the page shows is kept in shared fragments (core/fragments.py), as fresh as the page itself: the issue's
+public pages with their images (one query when not kept), the page's articles with their areas (two queries),
+and the calendar of the issue's month with the issues before and after, written as HTML (one query): the same
+on every page of the issue. With the fragments warm the page asks the database nothing of its own; the
+queries and the calendar's rendering were most of its time (docs/performance.md).
 """
 
 import calendar
 
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.dates import WEEKDAYS_ABBR
 
 from articles.models import Issue
@@ -29,39 +33,54 @@ from .images import (
 )
 
 
-def edition_page(request, number, page):
-    pages = list(public_pages(number))
-    index = next((i for i, p in enumerate(pages) if p.number == page), None)
-    if index is None:
-        raise Http404("No published article on this page.")
-    current = pages[index]
-    issue = current.issue
-    articles = page_articles(issue, current)
+def issue_pages(number: int) -> list:
+    """The issue's public pages in page order, each with its image as the public may see it (or None)."""
+    return [(page, page_image(page, public=True)) for page in public_pages(number)]
 
+
+def page_contents(page) -> tuple[list, list]:
+    """The page's published articles (`page_articles`) and their areas on it (`page_areas`)."""
+    articles = page_articles(page.issue, page)
+    return articles, page_areas(page, articles)
+
+
+def issue_calendar(issue) -> str:
+    """The calendar of the issue's month (articles/partials/edition_calendar.html), with the issues before and
+    after: the same on every page of the issue."""
     day = issue.date
     first_day = day.replace(day=1)
     last_day = day.replace(day=calendar.monthrange(day.year, day.month)[1])
-    # The month's calendar and the neighbouring issues are the same on every page of the issue: a shared
-    # fragment (core/fragments.py), as fresh as the page.
-    month_issues, previous_issue, next_issue = shared_fragment(
-        f"edition-calendar|{issue.pk}",
-        lambda: calendar_issues(
-            with_first_public_page(Issue.objects.with_public_articles()), day, first_day, last_day
-        ),
+    month_issues, previous_issue, next_issue = calendar_issues(
+        with_first_public_page(Issue.objects.with_public_articles()), day, first_day, last_day
     )
     context = {
         "issue": issue,
-        "page": current,
-        "image": page_image(current, public=True),
-        "articles": articles,
-        "areas": page_areas(current, articles),
-        "pages": [(p, page_image(p, public=True)) for p in pages],
-        "previous_page": pages[index - 1] if index > 0 else None,
-        "next_page": pages[index + 1] if index + 1 < len(pages) else None,
         "month": first_day,
         "weeks": month_calendar(day.year, day.month, month_issues),
         "weekdays": [WEEKDAYS_ABBR[i] for i in range(7)],
         "previous_issue": previous_issue,
         "next_issue": next_issue,
+    }
+    return render_to_string("articles/partials/edition_calendar.html", context)
+
+
+def edition_page(request, number, page):
+    pages = shared_fragment(f"edition-pages|{number}", lambda: issue_pages(number))
+    index = next((i for i, (p, _image) in enumerate(pages) if p.number == page), None)
+    if index is None:
+        raise Http404("No published article on this page.")
+    current, image = pages[index]
+    issue = current.issue
+    articles, areas = shared_fragment(f"edition-page|{current.pk}", lambda: page_contents(current))
+    context = {
+        "issue": issue,
+        "page": current,
+        "image": image,
+        "articles": articles,
+        "areas": areas,
+        "pages": pages,
+        "previous_page": pages[index - 1][0] if index > 0 else None,
+        "next_page": pages[index + 1][0] if index + 1 < len(pages) else None,
+        "calendar": shared_fragment(f"edition-calendar-html|{issue.pk}", lambda: issue_calendar(issue)),
     }
     return render(request, "articles/edition_page.html", context)

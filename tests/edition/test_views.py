@@ -4,6 +4,7 @@ import datetime
 import os
 import re
 from html.parser import HTMLParser
+from unittest import mock
 
 import pytest
 from django.core.files.base import ContentFile
@@ -13,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import workflow
-from articles.models import Article
 from tests.factories import IssueFactory, IssuePageFactory, editor
 
 from .helpers import area, article_on, attach_pdf, png_bytes
@@ -140,14 +140,17 @@ def test_withdrawing_an_article_takes_the_page_image_off_at_once(client, edition
 
 
 def test_a_scheduled_article_appears_when_its_time_comes(client, edition):
+    """Nothing is saved when its time comes: what the page keeps (core/fragments.py) expires at that moment."""
     scheduled = edition["hidden"]["scheduled"]
     for state in ("draft", "review", "withdrawn"):
         edition["hidden"][state].delete()
-    assert parse(client.get(page_url(edition["issue"], 1)).content.decode()).areas == []
-    Article.objects.filter(pk=scheduled.pk).update(
-        published_at=timezone.now() - datetime.timedelta(seconds=1)
-    )
-    overlay = parse(client.get(page_url(edition["issue"], 1)).content.decode())
+    url = page_url(edition["issue"], 1)
+    with mock.patch("django.utils.timezone.now", return_value=timezone.now()) as now:
+        assert parse(client.get(url).content.decode()).areas == []
+        now.return_value = scheduled.published_at - datetime.timedelta(seconds=1)
+        assert parse(client.get(url).content.decode()).areas == []
+        now.return_value = scheduled.published_at + datetime.timedelta(seconds=1)
+        overlay = parse(client.get(url).content.decode())
     assert scheduled.get_absolute_url() in [a["attrs"]["href"] for a in overlay.areas]
 
 
@@ -289,19 +292,30 @@ def test_the_page_costs_the_same_few_queries_whatever_its_size(client, django_as
     for number in range(13, 17):  # more issues in the same months: the calendar must not grow the count
         build_issue(number, pages=2, per_page=2, areas_per_article=1)
     # The first page rendered also fills the fragments every page shares: the header's section list, kept
-    # until the next scheduled publication (two queries).
+    # until the next scheduled publication (two queries). Then the issue's public pages (with the issue), the
+    # page's articles and their areas, and the calendar's issues with the ones before and after: each a shared
+    # fragment (of the issue, of the page, of the issue).
     with CaptureQueriesContext(connection) as first_queries:
         assert client.get(page_url(small, 1)).status_code == 200
     assert len(first_queries) == 4 + 2, [q["sql"] for q in first_queries]
-    # The issue's public pages (with the issue), the page's articles, their areas; the calendar's issues with
-    # the ones before and after are a shared fragment per issue, kept after the first of its pages.
     with CaptureQueriesContext(connection) as small_queries:
         assert client.get(page_url(small, 1)).status_code == 200
-    assert len(small_queries) == 3, [q["sql"] for q in small_queries]
-    # Its calendar; when the calendar expires is the process's kept expiry since the first page (core/fragments.py).
-    with django_assert_num_queries(3 + 1):
+    assert len(small_queries) == 0, [q["sql"] for q in small_queries]
+    # The same four for a large issue (when they expire is the process's kept expiry since the first page).
+    with django_assert_num_queries(4):
         assert client.get(page_url(large, 1)).status_code == 200
-    with django_assert_num_queries(3):
+    # Another page of it: its articles and their areas; the issue's pages and calendar are kept.
+    with django_assert_num_queries(2):
         response = client.get(page_url(large, 4))
     assert response.status_code == 200
     assert len(parse(response.content.decode()).areas) == 6 * 3
+    with django_assert_num_queries(0):
+        assert client.get(page_url(large, 4)).content == response.content
+
+
+def test_without_fragments_the_page_costs_four_queries(client, settings, django_assert_num_queries):
+    settings.FRAGMENT_CACHE = False
+    issue = build_issue(12, pages=8, per_page=6, areas_per_article=3)
+    for _ in range(2):
+        with django_assert_num_queries(4 + 1):  # and the header's section list
+            assert client.get(page_url(issue, 3)).status_code == 200

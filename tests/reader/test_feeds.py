@@ -5,10 +5,17 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.conf import settings
+from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from taggit.models import Tag
 
-from articles.models import Byline
+from articles import workflow
+from articles.models import Article, Byline
+from articles.querysets import bylines_prefetch
+from articles.richtext import article_text, excerpt
+from reader.feeds import LatestArticlesFeed
 from tests.factories import (
     STATES,
     UNPUBLISHED,
@@ -16,6 +23,7 @@ from tests.factories import (
     PublishedArticleFactory,
     SectionFactory,
     article_in_state,
+    editor,
 )
 
 pytestmark = pytest.mark.django_db
@@ -51,8 +59,6 @@ def world():
 
 
 def feed_urls(world) -> list[str]:
-    from taggit.models import Tag
-
     tag = Tag.objects.get(name="量子科技")
     return [
         reverse("feed"),
@@ -141,3 +147,111 @@ def test_feed_queries_do_not_grow_with_items(client, django_assert_max_num_queri
         PublishedArticleFactory(section=section, authors=authors, tags=["科普", f"专题{n}"])
     with django_assert_max_num_queries(len(few)):
         assert len(items(client.get(url))) == 21
+
+
+class ReferenceFeed(Feed):
+    """The latest feed as Django's syndication framework writes it item by item: what the written items of
+    reader/feeds.py must equal, byte for byte."""
+
+    language = "zh-cn"
+    title = settings.NEWSPAPER_NAME
+
+    def description(self):
+        return LatestArticlesFeed().description()
+
+    def link(self):
+        return reverse("articles:home")
+
+    def feed_url(self):
+        return reverse("feed")
+
+    def items(self):
+        return (
+            Article.objects.published()
+            .select_related("section")
+            .prefetch_related(bylines_prefetch(), "tags")
+            .order_by("-published_at", "-id")[:30]
+        )
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return escape(item.summary or excerpt(article_text(item), 200))
+
+    def item_pubdate(self, item):
+        return timezone.localtime(item.published_at)
+
+    def item_updateddate(self, item):
+        return timezone.localtime(item.updated_at)
+
+    def item_author_name(self, item):
+        return "、".join(byline.author.name for byline in item.bylines.all()) or None
+
+    def item_categories(self, item):
+        tags = sorted(item.tags.all(), key=lambda tag: tag.pk)  # in an order of their own (taggit has none)
+        return ([item.section.name] if item.section_id else []) + [tag.name for tag in tags]
+
+
+@pytest.mark.parametrize("fragments", [True, False])
+def test_the_written_items_are_what_the_framework_writes(client, rf, settings, world, fragments):
+    settings.FRAGMENT_CACHE = fragments
+    Byline.objects.create(
+        article=world["articles"]["published"],
+        author=AuthorFactory(name="苏晴"),
+        role=Byline.Role.CORRESPONDENT,
+    )
+    PublishedArticleFactory(summary="", body="<p>正文&lt;b&gt;摘要</p>", tags=["新材料", "人工智能"])
+    PublishedArticleFactory(section=None, tags=[])
+    expected = ReferenceFeed()(rf.get(reverse("feed")))
+    for _ in range(2):  # building the items, then as kept
+        response = client.get(reverse("feed"))
+        assert response.content == expected.content
+        assert response["Last-Modified"] == expected["Last-Modified"]
+
+
+def test_a_kept_feed_costs_no_query_and_an_object_feed_one(
+    client, settings, world, django_assert_num_queries
+):
+    settings.FRAGMENT_CACHE = True
+    urls = feed_urls(world)
+    for url in urls:
+        client.get(url)
+    with django_assert_num_queries(0):
+        assert item_titles(client.get(urls[0])) == ["量子通信城域网开通（published）"]
+    for url in urls[1:]:
+        with django_assert_num_queries(1):  # the section, tag or author itself
+            assert item_titles(client.get(url)) == ["量子通信城域网开通（published）"]
+
+
+def test_without_fragments_a_feed_costs_four_queries_whatever_its_items(
+    client, settings, django_assert_num_queries
+):
+    settings.FRAGMENT_CACHE = False
+    for n in range(12):
+        PublishedArticleFactory(authors=[AuthorFactory(), AuthorFactory()], tags=["科普", f"专题{n}"])
+    # The ids, the articles with their sections, their authors, their tags.
+    with django_assert_num_queries(4):
+        assert len(items(client.get(reverse("feed")))) == 12
+
+
+def test_each_site_address_gets_its_own_links(client, settings):
+    settings.FRAGMENT_CACHE = True
+    settings.ALLOWED_HOSTS = ["testserver", "news.example"]
+    article = PublishedArticleFactory()
+    path = article.get_absolute_url()
+    (plain,) = items(client.get(reverse("feed")))
+    (secure,) = items(client.get(reverse("feed"), secure=True, HTTP_HOST="news.example"))
+    assert plain.findtext("link") == plain.findtext("guid") == f"http://testserver{path}"
+    assert secure.findtext("link") == secure.findtext("guid") == f"https://news.example{path}"
+
+
+def test_a_withdrawn_article_leaves_the_kept_feeds_at_once(client, settings, world):
+    settings.FRAGMENT_CACHE = True
+    article = world["articles"]["published"]
+    for url in feed_urls(world):
+        assert item_titles(client.get(url)) == [article.title]
+    workflow.withdraw(article, editor("desk"), "核实后发现数据有误，撤下待改。")
+    assert item_titles(client.get(reverse("feed"))) == []
+    for url in feed_urls(world)[1:]:
+        assert client.get(url).status_code == 404
