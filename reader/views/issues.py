@@ -12,20 +12,23 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.safestring import mark_safe
 
 from articles.models import Article, Issue, IssuePage
 from articles.querysets import published_q
 from core.fragments import shared_fragment
 
 from ..items import ItemStyle, listing_items
-from .common import public_articles
+from ..loading import load_article, load_bylines
 
 # How many web-only articles the front page lists beside the paper.
 LATEST_COUNT = 8
 FRONT_PAGE = ItemStyle()
 ISSUE = ItemStyle(summary=True)
 MONTH_RE = re.compile(r"^(\d{4})-(\d{1,2})$")
+LEAD_TEMPLATE = "partials/front_lead.html"
 
 
 def issue_layout(issue):
@@ -91,32 +94,55 @@ def neighbours(issue) -> tuple:
     return shared_fragment(f"issue-neighbours|{issue.pk}", lambda: (previous_issue(issue), next_issue(issue)))
 
 
-def home(request):
-    """Today's paper (the newest released issue whose time has come, else the newest never released: see
-    IssueQuerySet.todays_paper in articles/querysets.py), its lead story, and the latest web-only news."""
-    # Which issue is today's paper, its layout and its neighbours change only with public content or at a
-    # scheduled release: shared fragments (core/fragments.py), as fresh as the page.
-    issue = shared_fragment("todays-paper", Issue.objects.todays_paper)
-    context = {"issue": None, "lead": None, "pages": [], "unplaced": [], "previous_issue": None}
-    latest = list(
+def latest_web_news() -> list[int]:
+    """The ids of the newest LATEST_COUNT public web-only articles (not in any issue), newest first."""
+    return list(
         Article.objects.published()
         .filter(issue__isnull=True)
         .latest_first()
         .values_list("pk", flat=True)[:LATEST_COUNT]
     )
+
+
+def front_lead(pk: int) -> str:
+    """The front page's lead story rendered (partials/front_lead.html), "" when it is not public: a shared fragment,
+    like a listing's items, so a front page costs no query for it. Loaded by hand-written statements (the article
+    with its placement, then its bylines) where the ORM cost more than the database when the fragment is missing."""
+
+    def render_lead() -> str:
+        article = load_article(pk)
+        if article is None:
+            return ""
+        load_bylines([article])
+        return render_to_string(LEAD_TEMPLATE, {"lead": article})
+
+    return mark_safe(shared_fragment(f"front-lead|{pk}", render_lead))  # noqa: S308 - our template's output
+
+
+def home(request):
+    """Today's paper (the newest released issue whose time has come, else the newest never released: see
+    IssueQuerySet.todays_paper in articles/querysets.py), its lead story, and the latest web-only news."""
+    # Which issue is today's paper, its layout, the issue before it, its lead and the latest web-only news change
+    # only with public content or at a scheduled release or publication: shared fragments (core/fragments.py), as
+    # fresh as the page. With them kept, the front page runs no query at all.
+    issue = shared_fragment("todays-paper", Issue.objects.todays_paper)
+    latest = shared_fragment("latest-web-news", latest_web_news)
     layout = shared_layout(issue) if issue else {"pages": [], "unplaced": [], "lead": None}
     lead = layout["lead"]
     # The lead is shown on its own; its page lists the rest.
     lists = [[pk for pk in ids if pk != lead] for _page, ids in layout["pages"]]
     lists += [[pk for pk in layout["unplaced"] if pk != lead], latest]
     rendered = listing_items([(ids, FRONT_PAGE, 0) for ids in lists])
+    context = {"issue": issue, "lead": "", "pages": [], "previous_issue": None}
     context["latest"], context["unplaced"] = rendered.pop(), rendered.pop()
     if issue:
-        context.update(issue=issue, previous_issue=neighbours(issue)[0])
+        context["previous_issue"] = shared_fragment(
+            f"issue-previous|{issue.pk}", lambda: previous_issue(issue)
+        )
         context["pages"] = [
             (page, items) for (page, _ids), items in zip(layout["pages"], rendered, strict=True)
         ]
-        context["lead"] = public_articles().filter(pk=lead).first() if lead else None
+        context["lead"] = front_lead(lead) if lead else ""
     return render(request, "articles/home.html", context)
 
 
