@@ -168,7 +168,7 @@ class SearchView(ConditionalMixin, APIView):
         number = request.query_params.get("page", "1")
         number = int(number) if number.isdigit() and int(number) > 0 else 1
         results = run_search(request.query_params.get("q", ""), page_number=number)
-        items = list_items([a.pk for a in results.articles], request)
+        items = list_items(results.ids, request)
         page = results.page
         url = request.build_absolute_uri()
         return Response(

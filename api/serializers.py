@@ -88,7 +88,7 @@ class ArticleListSerializer(serializers.Serializer):
     issue = IssueRefSerializer(allow_null=True)
     page = serializers.IntegerField(source="page.number", allow_null=True, default=None)
     bylines = BylineSerializer(many=True)
-    tags = TagSerializer(many=True, source="tags.all")
+    tags = TagSerializer(many=True)
     image = serializers.SerializerMethodField()
 
     def get_url(self, article) -> str:
@@ -145,9 +145,9 @@ class EventSerializer(serializers.Serializer):
 class ArticleDetailSerializer(ArticleListSerializer):
     body = serializers.CharField(help_text="The sanitized HTML of the article.")
     author_note = serializers.CharField()
-    photos = PhotoSerializer(many=True, source="photos.all")
-    organizations = OrganizationSerializer(many=True, source="organizations.all")
-    events = EventSerializer(many=True, source="events.all")
+    photos = PhotoSerializer(many=True)
+    organizations = OrganizationSerializer(many=True)
+    events = EventSerializer(many=True)
 
 
 def page_size() -> int:

@@ -1,8 +1,9 @@
 """The API's endpoints. Every one starts from `Article.objects.published()` (articles/querysets.py), the rule
-the pages use; anything else is the same 404 as an unknown id."""
+the pages use, or from its SQL form (`published_sql`: the detail, api/loading.py); anything else is the same 404
+as an unknown id."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.shortcuts import get_object_or_404
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -14,10 +15,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from taggit.models import Tag
 
-from articles.models import Article, ArticlePhoto, Byline, Listing, Section, listing
+from articles.models import Article, Byline, Listing, Section, listing
 from core.fragments import object_fragments
 
 from .conditional import ConditionalMixin
+from .loading import load_detail, load_items
 from .pagination import CURSOR_PARAM, keyset_page
 from .serializers import ArticleDetailSerializer, ArticleListSerializer, page_size
 
@@ -81,11 +83,13 @@ def list_items(ids: list[int], request) -> list[dict]:
     items not kept are loaded and serialized. An id not public (any more) gives no item."""
     site = request.build_absolute_uri("/")
     names = {f"api-item|{site}|{pk}": pk for pk in ids}
-    context = {"request": request}
+    # One serializer for every item, as a list serializer has one child: its fields are built (deep-copied from
+    # the class's) once, not once an item.
+    serializer = ArticleListSerializer(context={"request": request})
     found = object_fragments(
         names,
-        lambda pks: listed_articles().in_bulk(pks),
-        lambda _name, article: ArticleListSerializer(article, context=context).data,
+        load_items,
+        lambda _name, article: serializer.to_representation(article),
     )
     return [found[name] for name in names if found[name] is not None]
 
@@ -130,20 +134,12 @@ class ArticleListView(ConditionalMixin, APIView):
         return Response(page)
 
 
-def detailed_articles():
-    photos = Prefetch("photos", queryset=ArticlePhoto.objects.order_by("order", "id"))
-    return (
-        Article.objects.published()
-        .with_bylines()
-        .prefetch_related("tags", photos, "organizations", "events")
-        .defer("search_text")
-    )
-
-
 class ArticleDetailView(ConditionalMixin, APIView):
     """One published article with its body, author note, photos, organizations and events."""
 
     @extend_schema(operation_id="articles_detail", responses=ArticleDetailSerializer)
     def get(self, request, pk: int):
-        article = get_object_or_404(detailed_articles(), pk=pk)
+        article = load_detail(pk)
+        if article is None:
+            raise Http404(f"No {Article._meta.object_name} matches the given query.")
         return Response(ArticleDetailSerializer(article, context={"request": request}).data)

@@ -198,7 +198,16 @@ def test_detail_photos(api):
 
 
 def test_detail_queries(api, paper, django_assert_num_queries):
-    with django_assert_num_queries(7):  # next publication; article, bylines, tags, photos, orgs, events
+    # next publication; the article (knowing it has no photos); its bylines, tags, organizations and events
+    with django_assert_num_queries(3):
+        api.get(f"{LIST}{paper['article'].pk}/")
+
+
+def test_detail_queries_with_photos(api, paper, django_assert_num_queries):
+    from articles.models import ArticlePhoto
+
+    ArticlePhoto.objects.create(article=paper["article"], image=image_file(), alt="甲", order=1)
+    with django_assert_num_queries(4):  # and the photos
         api.get(f"{LIST}{paper['article'].pk}/")
 
 
