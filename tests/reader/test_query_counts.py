@@ -114,9 +114,10 @@ PAGES = {
     "article": (lambda d: d["article"].get_absolute_url(), 3, 'href="/tags/', 3),
     "author": (lambda d: d["author"].get_absolute_url(), 1, ARTICLE_LINK, 20),
     "organization": (lambda d: d["organization"].get_absolute_url(), 2, ARTICLE_LINK, 20),
-    "event": (lambda d: d["event"].get_absolute_url(), 3, ARTICLE_LINK, 20),
-    "tag": (lambda d: reverse("articles:tag", args=[d["tag"]]), 2, ARTICLE_LINK, 20),
-    "section": (lambda d: d["section"].get_absolute_url(), 2, ARTICLE_LINK, 20),
+    # The entity (and an event's organizers); the page's ids and count are kept (reader/views/listings.py).
+    "event": (lambda d: d["event"].get_absolute_url(), 2, ARTICLE_LINK, 20),
+    "tag": (lambda d: reverse("articles:tag", args=[d["tag"]]), 1, ARTICLE_LINK, 20),
+    "section": (lambda d: d["section"].get_absolute_url(), 1, ARTICLE_LINK, 20),
 }
 # The section navigation's query, and the time of the next scheduled publication (when the fragment expires).
 FRAGMENT_MISS_QUERIES = 2
@@ -130,7 +131,8 @@ OWN_FRAGMENT_QUERIES = {
     # the issue before it, the latest web-only news (their ids), the lead (the article, its bylines), and the items.
     "home": 2 + 2 + 1 + 1 + 2 + ITEM_QUERIES,
     "issue": 2 + 2 + ITEM_QUERIES,
-    **dict.fromkeys(("event", "tag", "section"), 1 + ITEM_QUERIES),
+    # The count, the page's ids, and the items.
+    **dict.fromkeys(("event", "tag", "section"), 1 + 1 + ITEM_QUERIES),
     # The author's articles by role (one query; one more for an author in an organization: whether it has a
     # page), and the items.
     "author": 1 + ITEM_QUERIES,
