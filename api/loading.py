@@ -18,7 +18,7 @@ from taggit.models import Tag, TaggedItem
 from articles.models import Article, ArticleEvent, ArticleOrganization, Event
 from core.prepared import fetch
 from people.models import Organization
-from reader.loading import load_article, load_bylines, load_links, loaded
+from reader.loading import load_article, load_bylines, load_links, loaded, prefetched
 
 # The caller's own rows of the links statement (reader/loading.py `LinkRow`: kind, id, role, number, day,
 # sort_name, author_id, name, slug); kinds 5 and up are the caller's.
@@ -95,12 +95,7 @@ def _load_tags(articles: dict) -> None:
     for article_id, pk, name, slug in fetch(sql, [article_type, *found]):
         found[article_id].append(loaded(Tag, id=pk, name=name, slug=slug))
     for pk, article in articles.items():
-        tags = Tag._base_manager.all()
-        tags._result_cache, tags._prefetch_done = found[pk], True
-        article._prefetched_objects_cache = {
-            **getattr(article, "_prefetched_objects_cache", {}),
-            "tags": tags,
-        }
+        prefetched(article, "tags", Tag, found[pk])
 
 
 def _date(value):

@@ -213,7 +213,7 @@ def load_article(pk: int):
         related = None if getattr(article, field.attname) is None else from_row(model, attnames, values)
         field.set_cached_value(article, related)
     if not row[start]:  # no photos (SQLite says 0, PostgreSQL false)
-        _prefetched(article, "photos", ArticlePhoto, [])
+        prefetched(article, "photos", ArticlePhoto, [])
     return article
 
 
@@ -223,7 +223,7 @@ def _byline(pk, article_id, role, order, author_id, name, slug):
     return byline
 
 
-def _prefetched(article, name: str, model, objects: list) -> None:
+def prefetched(article, name: str, model, objects: list) -> None:
     """Install `objects` as what `article.<name>.all()` returns, as prefetch_related would."""
     if not hasattr(article, "_prefetched_objects_cache"):
         article._prefetched_objects_cache = {}
@@ -260,7 +260,7 @@ def load_links(article, also: tuple[str, list] | None = None) -> list[LinkRow]:
         else:
             extra.append(row)
     for kind, (name, model) in LINK_RELATIONS.items():
-        _prefetched(article, name, model, found[kind])
+        prefetched(article, name, model, found[kind])
     return extra
 
 
@@ -298,4 +298,4 @@ def load_bylines(articles) -> None:
     for row in fetch(sql, list(found)):
         found[row[1]].append(_byline(*row))
     for article in articles:
-        _prefetched(article, "bylines", Byline, found[article.pk])
+        prefetched(article, "bylines", Byline, found[article.pk])
