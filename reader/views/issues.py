@@ -122,7 +122,7 @@ def front_lead(pk: int) -> str:
 def home(request):
     """Today's paper (the newest released issue whose time has come, else the newest never released: see
     IssueQuerySet.todays_paper in articles/querysets.py), its lead story, and the latest web-only news."""
-    # Which issue is today's paper, its layout, the issue before it, its lead and the latest web-only news change
+    # Which issue is today's paper, its layout and neighbours, its lead and the latest web-only news change
     # only with public content or at a scheduled release or publication: shared fragments (core/fragments.py), as
     # fresh as the page. With them kept, the front page runs no query at all.
     issue = shared_fragment("todays-paper", Issue.objects.todays_paper)
@@ -136,9 +136,7 @@ def home(request):
     context = {"issue": issue, "lead": "", "pages": [], "previous_issue": None}
     context["latest"], context["unplaced"] = rendered.pop(), rendered.pop()
     if issue:
-        context["previous_issue"] = shared_fragment(
-            f"issue-previous|{issue.pk}", lambda: previous_issue(issue)
-        )
+        context["previous_issue"] = neighbours(issue)[0]  # the issue page's fragment
         context["pages"] = [
             (page, items) for (page, _ids), items in zip(layout["pages"], rendered, strict=True)
         ]

@@ -128,8 +128,9 @@ ITEM_QUERIES = 2
 OWN_FRAGMENT_QUERIES = {
     "article": 1,
     # Today's paper (two queries while no issue is released), the issue's layout (its articles' ids, its pages),
-    # the issue before it, the latest web-only news (their ids), the lead (the article, its bylines), and the items.
-    "home": 2 + 2 + 1 + 1 + 2 + ITEM_QUERIES,
+    # its neighbours (the issues before and after it), the latest web-only news (their ids), the lead (the article,
+    # its bylines), and the items.
+    "home": 2 + 2 + 2 + 1 + 2 + ITEM_QUERIES,
     "issue": 2 + 2 + ITEM_QUERIES,
     # The count, the page's ids, and the items.
     **dict.fromkeys(("event", "tag", "section"), 1 + 1 + ITEM_QUERIES),
