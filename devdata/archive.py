@@ -40,6 +40,7 @@ from articles.models import (
     IssuePage,
     Listing,
 )
+from articles.models.listing import ROLE_KINDS
 from articles.richtext import sanitize_html
 
 from . import benchdata, entities
@@ -418,6 +419,7 @@ class ArchiveSeeder:
             Kind = Listing.Kind
             links = [(Kind.SECTION, [section.pk]), (Kind.TAG, tags), (Kind.ORGANIZATION, organizations), (Kind.EVENT, events)]  # fmt: skip
             tables[Listing] += [(k, t, article_id, published_at) for k, targets in links for t in targets]
+            tables[Listing] += [(ROLE_KINDS[role], a, article_id, published_at) for a, _name, role in credits]
 
     def sanitized(self, body: str) -> str:
         """`body` as the model would store it. Generated bodies are plain <p> text, which the sanitizer keeps

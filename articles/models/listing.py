@@ -1,8 +1,10 @@
 """The listing index: one row per published article and each section, tag, organization and event it belongs to,
-with the article's publication time. It is what the public listings of those entities read (articles/models/listing.py):
+and each author it names in a byline role (a kind per role), with the article's publication time. It is what the public listings of those entities read (articles/models/listing.py):
 a popular tag's newest page, its page 1,000 and its count are index range scans of this one table, where joining
 the link tables to the articles scanned and sorted every public article of the tag (issue 20: 0.6 s to count a
-tag of 330,000 articles at a million, 0.1 s for its page 1,000).
+tag of 330,000 articles at a million, 0.1 s for its page 1,000). An author's page reads its rows by role the same
+way, where sorting the author's bylines by role and publication cost 40 ms at 20,000 articles and grew with the
+archive (docs/performance.md).
 
 Derived data, never edited: articles/models/listing.py keeps it equal to the articles and their links (a row for each
 link of each article whose status is published, whatever its time: `published_at <= now` in the query is the rest
@@ -12,7 +14,7 @@ Keeping it: `refresh(ids)` replaces the rows of some articles with what their ro
 and one INSERT … SELECT over the four kinds); `rebuild()` does it for every article. The receivers below call
 `refresh` inside the transaction of every write that can change an article's rows: the article saved (its
 status, time, section) or deleted, a link row saved or deleted (tags, organizations, events), a many-to-many
-change from either side, a target deleted. What signals cannot see must refresh itself: queryset.update() of an
+change from either side, a byline saved or deleted, a target deleted. What signals cannot see must refresh itself: queryset.update() of an
 article's status, published_at or section, bulk_create() of links, raw SQL (`manage.py rebuild_listing`;
 seed_bench writes the rows with the articles).
 
@@ -29,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TaggedItem
 
-from .article import Article, ArticleEvent, ArticleOrganization, ArticleStatus
+from .article import Article, ArticleEvent, ArticleOrganization, ArticleStatus, Byline
 
 
 class Listing(models.Model):
@@ -38,9 +40,16 @@ class Listing(models.Model):
         TAG = 2, _("tag")
         ORGANIZATION = 3, _("organization")
         EVENT = 4, _("event")
+        # An author's bylines, a kind per role, numbered in the roles' order (Byline.Role): an author's page lists
+        # its roles in this order.
+        REPORTER = 11, _("author: staff reporter")
+        CORRESPONDENT = 12, _("author: correspondent")
+        PHOTOGRAPHER = 13, _("author: photographer")
+        AUTHOR = 14, _("author: author")
+        EDITOR = 15, _("author: desk editor")
 
     kind = models.PositiveSmallIntegerField(_("kind"), choices=Kind.choices)
-    target_id = models.BigIntegerField(_("section, tag, organization or event"))
+    target_id = models.BigIntegerField(_("section, tag, organization, event or author"))
     # No constraint and no cascade: an article's rows are deleted by articles/models/listing.py after the article (its
     # links, deleted first, each refresh the rows of an article still there).
     article = models.ForeignKey(
@@ -80,7 +89,16 @@ _SOURCES = {
     Kind.ORGANIZATION: (ArticleOrganization, "article_id", "organization_id"),
     Kind.EVENT: (ArticleEvent, "article_id", "event_id"),
 }
-# The models of the targets, for deleting a target's rows.
+# Each byline role's kind; the bylines are one more source, their kind chosen by role.
+ROLE_KINDS = {
+    Byline.Role.REPORTER: Kind.REPORTER,
+    Byline.Role.CORRESPONDENT: Kind.CORRESPONDENT,
+    Byline.Role.PHOTOGRAPHER: Kind.PHOTOGRAPHER,
+    Byline.Role.AUTHOR: Kind.AUTHOR,
+    Byline.Role.EDITOR: Kind.EDITOR,
+}
+KIND_ROLES = {kind: role for role, kind in ROLE_KINDS.items()}
+# The models of the targets, for deleting a target's rows (an author's bylines go before it, each refreshing).
 TARGET_MODELS = {
     Kind.SECTION: ("articles", "Section"),
     Kind.TAG: ("taggit", "Tag"),
@@ -108,6 +126,13 @@ def _select(where: str, where_params: list) -> tuple[str, list]:
             f" WHERE {condition} AND a.status = %s AND {where}"
         )
         params += where_params
+    # The bylines: a row for each, its kind the role's (ROLE_KINDS).
+    roles = " ".join(f"WHEN %s THEN {kind:d}" for kind in ROLE_KINDS.values())
+    selects.append(
+        f"SELECT CASE b.role {roles} END, b.author_id, a.id, a.published_at FROM {Byline._meta.db_table} b"
+        f" JOIN {article} a ON a.id = b.article_id WHERE a.status = %s AND {where}"
+    )
+    params += [str(role) for role in ROLE_KINDS] + [PUBLISHED, *where_params]
     table = Listing._meta.db_table
     sql = f"INSERT INTO {table} (kind, target_id, article_id, published_at) " + " UNION ALL ".join(selects)
     return sql, params
@@ -141,6 +166,13 @@ def visible(kind: int, target_id: int, now=None):
     """The rows of the public articles of a section, tag, organization or event: the visibility rule's time
     half (`published_at <= now`; rows exist for published articles only, the other half)."""
     return Listing.objects.filter(kind=kind, target_id=target_id, published_at__lte=now or timezone.now())
+
+
+def visible_in(kinds, target_id: int, now=None):
+    """`visible` for several kinds of one target (an author's roles)."""
+    return Listing.objects.filter(
+        kind__in=list(kinds), target_id=target_id, published_at__lte=now or timezone.now()
+    )
 
 
 def article_ids(kind: int, target_id: int, now=None):
@@ -191,6 +223,11 @@ def links_changed(sender, instance, action, reverse, pk_set=None, using="default
         refresh(pk_set, using)
 
 
+def byline_written(sender, instance, using="default", **kwargs):
+    """A byline saved or deleted: its article's rows again (its author's, or its role's, may have changed)."""
+    refresh([instance.article_id], using)
+
+
 def target_deleted(sender, instance, using="default", **kwargs):
     """A tag (or any target) gone: its rows go with it (a tag's links are deleted with it, row by row)."""
     for kind, (app_label, name) in TARGET_MODELS.items():
@@ -206,6 +243,8 @@ def connect() -> None:
     for model in (TaggedItem, ArticleOrganization, ArticleEvent):
         post_save.connect(link_written, sender=model, dispatch_uid=f"{uid}.link_saved")
         post_delete.connect(link_written, sender=model, dispatch_uid=f"{uid}.link_deleted")
+    post_save.connect(byline_written, sender=Byline, dispatch_uid=f"{uid}.byline_saved")
+    post_delete.connect(byline_written, sender=Byline, dispatch_uid=f"{uid}.byline_deleted")
     for through in (Article.tags.through, Article.organizations.through, Article.events.through):
         m2m_changed.connect(links_changed, sender=through, dispatch_uid=f"{uid}.m2m")
     for app_label, name in TARGET_MODELS.values():

@@ -4,18 +4,16 @@ An author is public once a published article carries their byline; an organizati
 mentions it or it organized an event that published articles cover. Anything else is a 404.
 """
 
-from array import array
 from collections.abc import Sequence
 from itertools import groupby
 from operator import itemgetter
 
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Case, Exists, IntegerField, OuterRef, Value, When
+from django.db.models import Count, Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from articles.models import Article, Byline, Event, Listing, listing
-from articles.querysets import published_q
 from core.fragments import shared_fragment
 from people.models import Author, Organization
 
@@ -25,11 +23,6 @@ from .listings import LISTING
 
 # How many of an organization's events its page lists (the most recent first).
 EVENT_COUNT = 12
-ROLE_ORDER = Case(
-    *[When(role=role, then=Value(index)) for index, role in enumerate(Byline.Role.values)],
-    default=Value(len(Byline.Role.values)),
-    output_field=IntegerField(),
-)
 
 
 def mentioned_publicly(ref: str = "pk") -> Exists:
@@ -54,68 +47,89 @@ def public_organizations():
 AUTHOR_LISTING = ItemStyle(placement=True, section=True, picture=True)
 
 
-def author_articles(author) -> dict[str, array]:
-    """{role: the ids of the author's published articles in that role, newest first}, in the roles' order: one
-    query, kept as a shared fragment (core/fragments.py). Every page of the author's listing, its tabs and its
-    count read it; sorting an author's thousands of bylines by role and date on each request cost 40 ms at
-    20,000 articles. Ids are kept as a compact array (8 bytes each)."""
+def author_roles(author) -> dict[str, int]:
+    """{role: how many published articles name the author in that role}, in the roles' order: one count over the
+    author's rows of the listing index (articles/models/listing.py, a kind per role), an index-only range scan,
+    kept as a shared fragment (core/fragments.py). Sorting the author's bylines by role and publication on each
+    request cost 40 ms at 20,000 articles and 330 ms at a million (docs/performance.md)."""
 
     def compute():
-        rows = (
-            Byline.objects.filter(published_q(prefix="article__"), author=author)
-            .order_by(ROLE_ORDER, "-article__published_at", "-article_id")
-            .values_list("role", "article_id")
+        counts = dict(
+            listing.visible_in(listing.KIND_ROLES, author.pk)
+            .values_list("kind")
+            .annotate(count=Count("*"))
+            .order_by()
         )
-        runs: dict[str, array] = {}
-        for role, article_id in rows:
-            runs.setdefault(role, array("q")).append(article_id)
-        return runs
+        return {role: counts[kind] for role, kind in listing.ROLE_KINDS.items() if counts.get(kind)}
 
-    return shared_fragment(f"author-articles|{author.pk}", compute)
+    return shared_fragment(f"author-roles|{author.pk}", compute)
 
 
 class RoleRuns(Sequence):
-    """The (article id, role) pairs of several runs of ids, one run per role, as one sliceable sequence (for the
-    paginator) without building the whole list."""
+    """The (article id, role) pairs of an author's roles, one run per role (newest first within it), as one
+    sequence for the paginator. A slice is read only when iterated (`RoleSlice`), a range of the index for each
+    role it spans: a page whose pairs are kept reads nothing, and no page reads the whole list."""
 
-    def __init__(self, runs: list[tuple[str, array]]):
-        self.runs = runs
+    def __init__(self, author_pk: int, counts: list[tuple[str, int]]):
+        self.author_pk = author_pk
+        self.counts = counts
 
     def __len__(self):
-        return sum(len(ids) for _role, ids in self.runs)
+        return sum(count for _role, count in self.counts)
 
     def __getitem__(self, index):
         if not isinstance(index, slice):
-            return self[index : index + 1][0]
+            return list(self[index : index + 1])[0]
         start, stop, _step = index.indices(len(self))
+        return RoleSlice(self, start, stop)
+
+    def pairs(self, start: int, stop: int) -> list[tuple[int, str]]:
         found, offset = [], 0
-        for role, ids in self.runs:
-            found += [(pk, role) for pk in ids[max(0, start - offset) : max(0, stop - offset)]]
-            offset += len(ids)
+        for role, count in self.counts:
+            low, high = max(0, start - offset), min(count, stop - offset)
+            if low < high:
+                ids = listing.article_ids(listing.ROLE_KINDS[role], self.author_pk)[low:high]
+                found += [(pk, role) for pk in ids]
+            offset += count
         return found
+
+
+class RoleSlice:
+    """A page of RoleRuns, read when iterated."""
+
+    def __init__(self, runs: RoleRuns, start: int, stop: int):
+        self.runs, self.start, self.stop = runs, start, max(start, stop)
+
+    def __len__(self):
+        return self.stop - self.start
+
+    def __iter__(self):
+        return iter(self.runs.pairs(self.start, self.stop))
 
 
 def author_detail(request, slug):
     """An author: bio, organization, photo, and their published articles grouped by byline role."""
     author = get_object_or_404(Author.objects.select_related("organization"), slug=slug)
-    runs = author_articles(author)
-    if not runs:
+    counts = author_roles(author)
+    if not counts:
         raise Http404("No published byline.")
     author.organization_public = author.organization_id and shared_fragment(
         f"organization-public|{author.organization_id}",
         lambda: public_organizations().filter(pk=author.organization_id).exists(),
     )
     labels = dict(Byline.Role.choices)
-    roles = [{"role": r, "label": labels[r], "count": len(runs[r])} for r in Byline.Role.values if r in runs]
+    roles = [{"role": r, "label": labels[r], "count": n} for r, n in counts.items()]
     role = request.GET.get("role", "")
-    if role and role not in runs:
+    if role and role not in counts:
         raise Http404("No published byline in this role.")
-    shown = [(role, runs[role])] if role else [(r, runs[r]) for r in Byline.Role.values if r in runs]
+    shown = [(role, counts[role])] if role else list(counts.items())
     try:
-        page = Paginator(RoleRuns(shown), PER_PAGE).page(request.GET.get("page") or 1)
+        page = Paginator(RoleRuns(author.pk, shown), PER_PAGE).page(request.GET.get("page") or 1)
     except InvalidPage as exc:
         raise Http404(str(exc)) from exc
-    groups = [(role, [pk for pk, _role in run]) for role, run in groupby(page, key=itemgetter(1))]
+    # The page's (id, role) pairs are a shared fragment, as a listing page's ids are (reader/views/listings.py).
+    pairs = shared_fragment(f"author-page|{author.pk}|{role}|{page.number}", lambda: list(page))
+    groups = [(role, [pk for pk, _role in run]) for role, run in groupby(pairs, key=itemgetter(1))]
     rendered = listing_items(
         [(ids, AUTHOR_LISTING, 2 if index == 0 else 0) for index, (_r, ids) in enumerate(groups)]
     )

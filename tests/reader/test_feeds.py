@@ -123,6 +123,22 @@ def test_feeds_are_newest_first_and_bounded(client):
     assert titles == [f"科普快讯{n}" for n in range(30)]
 
 
+def test_an_authors_feed_lists_each_article_once_whatever_its_roles(client):
+    """The author's feed reads a row per role from the listing index: an article naming the author twice (text
+    and pictures) is one item, and the feed still holds the newest 30 articles."""
+    author = AuthorFactory(name="周远帆")
+    now = timezone.now()
+    for n in range(35):
+        PublishedArticleFactory(
+            title=f"图文报道{n}",
+            published_at=now - datetime.timedelta(hours=n + 1),
+            authors=[(author, Byline.Role.REPORTER), (author, Byline.Role.PHOTOGRAPHER)],
+        )
+    article_in_state("scheduled", title="尚未发布", authors=[author])
+    titles = item_titles(client.get(reverse("author_feed", args=[author.slug])))
+    assert titles == [f"图文报道{n}" for n in range(30)]
+
+
 def test_a_feed_with_nothing_public_is_a_404(client):
     section = SectionFactory(name="观点")
     author = AuthorFactory(name="赵一鸣")

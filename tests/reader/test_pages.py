@@ -8,6 +8,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import include, path, reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -408,6 +409,37 @@ def test_author_page_groups_articles_by_role_and_filters_by_role(client, story):
     ]
     assert client.get(photographer.get_absolute_url(), {"role": "editor"}).status_code == 404
     assert client.get(photographer.get_absolute_url(), {"role": "nonsense"}).status_code == 404
+
+
+def test_author_pages_span_roles_in_order_newest_first(client):
+    """Every page of an author reads its own slice of the roles' runs: 15 reporter bylines then 10 as author
+    (newest first within each) make page 1 the 15 reporter and 5 author articles, page 2 the other 5."""
+    author = AuthorFactory(name="林知远")
+    start = timezone.now() - datetime.timedelta(days=30)
+    for n in range(15):
+        PublishedArticleFactory(
+            title=f"报道{n:02d}",
+            published_at=start + datetime.timedelta(hours=n),
+            authors=[(author, Byline.Role.REPORTER)],
+        )
+    for n in range(10):
+        PublishedArticleFactory(
+            title=f"评论{n:02d}",
+            published_at=start + datetime.timedelta(hours=n),
+            authors=[(author, Byline.Role.AUTHOR)],
+        )
+    article_in_state("scheduled", title="明天的报道", authors=[(author, Byline.Role.REPORTER)])
+    first = client.get(author.get_absolute_url())
+    assert [(r["role"], r["count"]) for r in first.context["roles"]] == [("reporter", 15), ("author", 10)]
+    groups = first.context["groups"]
+    assert len(groups) == 2 and item_titles(groups[0][1]) == [f"报道{n:02d}" for n in range(14, -1, -1)]
+    assert item_titles(groups[1][1]) == [f"评论{n:02d}" for n in range(9, 4, -1)]
+    second = client.get(author.get_absolute_url(), {"page": "2"})
+    assert [item_titles(items) for _label, items in second.context["groups"]] == [
+        [f"评论{n:02d}" for n in range(4, -1, -1)]
+    ]
+    assert "明天的报道" not in html_of(first) + html_of(second)
+    assert client.get(author.get_absolute_url(), {"page": "3"}).status_code == 404
 
 
 def test_organization_page(client, story):

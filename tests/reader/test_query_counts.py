@@ -134,9 +134,9 @@ OWN_FRAGMENT_QUERIES = {
     "issue": 2 + 2 + ITEM_QUERIES,
     # The count, the page's ids, and the items.
     **dict.fromkeys(("event", "tag", "section"), 1 + 1 + ITEM_QUERIES),
-    # The author's articles by role (one query; one more for an author in an organization: whether it has a
-    # page), and the items.
-    "author": 1 + ITEM_QUERIES,
+    # The author's counts by role (one query; one more for an author in an organization: whether it has a
+    # page), the page's ids (a range of the listing index for each role the page spans: one here), the items.
+    "author": 1 + 1 + ITEM_QUERIES,
     # The organization's facts (public? its parent? its units, events and their count) and the count; the items.
     "organization": 5 + 1 + ITEM_QUERIES,
 }
