@@ -2,6 +2,8 @@
 the pages use, or from its SQL form (`published_sql`: the detail, api/loading.py); anything else is the same 404
 as an unknown id."""
 
+from functools import partial
+
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
@@ -62,9 +64,9 @@ def filter_articles(queryset, params):
 
 
 def listed_rows(params) -> tuple:
-    """The list's rows (the article's id, published_at) and the id's name among them. A section's or a tag's
-    list alone reads the listing index (articles/models/listing.py: a tag of 300,000 articles counts in one index scan
-    instead of a join); any other filter, the articles."""
+    """The list's rows (the article's id, published_at), the id's name among them, and what counts them. A
+    section's or a tag's list alone reads the listing index and its kept count (articles/models/listing.py: counting
+    a tag of 300,000 articles was an index scan of them all); any other filter, the articles."""
     filters = {name for name in (*FILTERS, "since") if params.get(name)}
     if len(filters) == 1 and filters <= {"section", "tag"}:
         (name,) = filters
@@ -72,9 +74,10 @@ def listed_rows(params) -> tuple:
         found = model.objects.filter(slug=params[name]).values_list("pk", flat=True).first()
         kind = Listing.Kind.SECTION if name == "section" else Listing.Kind.TAG
         rows = listing.visible(kind, found or 0)
-        return rows.values_list("article_id", "published_at", named=True), "article_id"
+        counter = partial(listing.count, kind, found or 0)
+        return rows.values_list("article_id", "published_at", named=True), "article_id", counter
     queryset = filter_articles(listed_articles(), params)
-    return queryset.values_list("pk", "published_at", named=True), "pk"
+    return queryset.values_list("pk", "published_at", named=True), "pk", queryset.count
 
 
 def list_items(ids: list[int], request) -> list[dict]:
@@ -128,8 +131,9 @@ class ArticleListView(ConditionalMixin, APIView):
         params = request.query_params
         # A list without `since` shares its count; a sync's `since` is a moment of its own (counted each time).
         shared = "" if params.get("since") else "|".join(params.get(f, "") for f in FILTERS)
-        rows, key = listed_rows(params)  # the keyset's columns; the items are kept (list_items)
-        page = keyset_page(rows, request, page_size(), count_as=shared and f"articles|{shared}", key=key)
+        rows, key, counter = listed_rows(params)  # the keyset's columns; the items are kept (list_items)
+        count_as = shared and f"articles|{shared}"
+        page = keyset_page(rows, request, page_size(), count_as=count_as, key=key, counter=counter)
         page["results"] = list_items([getattr(row, key) for row in page["results"]], request)
         return Response(page)
 

@@ -40,7 +40,7 @@ from articles.models import (
     IssuePage,
     Listing,
 )
-from articles.models.listing import ROLE_KINDS
+from articles.models.listing import ROLE_KINDS, recount
 from articles.richtext import sanitize_html
 
 from . import benchdata, entities
@@ -450,10 +450,12 @@ class ArchiveSeeder:
         self.log(f"  sequences and statistics ({time.monotonic() - t:.1f} s)")
 
     def finish(self) -> None:
-        """Move the id sequences past the ids written here; on PostgreSQL, VACUUM ANALYZE what was written
-        (planner statistics, the visibility map for index-only scans, the search index's pending entries)."""
+        """Count the listing index's targets; move the id sequences past the ids written here; on PostgreSQL,
+        VACUUM ANALYZE what was written (planner statistics, the visibility map for index-only scans, the search
+        index's pending entries)."""
         touched = [apps.get_model(label) for label in self.counts]
         with connection.cursor() as cursor:
+            recount(cursor)  # the listing index's counts, from the rows written in bulk
             for sql in connection.ops.sequence_reset_sql(no_style(), touched):
                 cursor.execute(sql)
             if connection.vendor == "postgresql" and not connection.in_atomic_block:

@@ -25,7 +25,7 @@ from .article import (
     searched_fields,
 )
 from .issues import Event, Issue, IssuePage, Section
-from .listing import Listing
+from .listing import Listing, ListingCount
 from .photos import ArticlePhoto
 from .records import ArticleLog, PageArea, ShareLink, StaleEdit
 
@@ -43,6 +43,7 @@ __all__ = [
     "Issue",
     "IssuePage",
     "Listing",
+    "ListingCount",
     "PageArea",
     "Section",
     "ShareLink",

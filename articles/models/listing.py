@@ -23,9 +23,12 @@ ids newest first. tests/articles/test_listing.py holds the index equal to a rebu
 and a listing's ids equal to `Article.objects.published()` filtered the long way.
 """
 
+from collections import Counter
+
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, models
+from django.db.models.functions import Coalesce
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -75,6 +78,25 @@ class Listing(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.target_id}: {self.article_id}"
+
+
+class ListingCount(models.Model):
+    """How many rows the listing index holds for each target of each kind, kept with the rows (`refresh`): a
+    listing's count is this total less its rows still to come (`count`), where counting a popular tag's rows
+    read 330,000 index entries at a million articles on every page rendered without fragments."""
+
+    kind = models.PositiveSmallIntegerField(_("kind"), choices=Listing.Kind.choices)
+    target_id = models.BigIntegerField(_("section, tag, organization, event or author"))
+    total = models.BigIntegerField(_("rows"), default=0)
+
+    class Meta:
+        verbose_name = _("listing count")
+        verbose_name_plural = _("listing counts")
+        default_permissions = ()
+        constraints = [models.UniqueConstraint(fields=["kind", "target_id"], name="listing_count_once")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.target_id}: {self.total}"
 
 
 Kind = Listing.Kind
@@ -139,27 +161,61 @@ def _select(where: str, where_params: list) -> tuple[str, list]:
 
 
 def refresh(article_ids, using: str = "default", *, published: bool = True) -> None:
-    """Make the listing rows of these articles what their rows and links say now (none for a deleted one).
-    published=False: the caller knows they are not published (just saved so): only delete."""
+    """Make the listing rows of these articles what their rows and links say now (none for a deleted one), and
+    their targets' counts with them. published=False: the caller knows they are not published (just saved so):
+    only delete."""
     ids = sorted({int(pk) for pk in article_ids if pk is not None})
     table = Listing._meta.db_table
     with connections[using].cursor() as cursor:
         for start in range(0, len(ids), 200):  # SQLite takes at most 999 parameters a statement
             chunk = ids[start : start + 200]
             marks = ", ".join(["%s"] * len(chunk))
+            targets = f"SELECT kind, target_id FROM {table} WHERE article_id IN ({marks})"
+            cursor.execute(targets, chunk)
+            changes = Counter()
+            changes.subtract(cursor.fetchall())  # the rows before go, those after come (below)
             cursor.execute(f"DELETE FROM {table} WHERE article_id IN ({marks})", chunk)
             if published:
                 cursor.execute(*_select(f"a.id IN ({marks})", chunk))
+                cursor.execute(targets, chunk)
+                for key in cursor.fetchall():
+                    changes[key] += 1
+            _add_to_counts(cursor, {key: n for key, n in changes.items() if n})
+
+
+def _add_to_counts(cursor, changes: dict) -> None:
+    """Add each change {(kind, target_id): n} to its count: an increment under the row's lock, so concurrent
+    refreshes of one tag's articles add up (recounting would let the later of two overwrite the other)."""
+    if not changes:
+        return
+    table = ListingCount._meta.db_table
+    ordered = sorted(changes.items())  # one order: two refreshes never wait on each other's rows in a cycle
+    sql = (
+        f"INSERT INTO {table} (kind, target_id, total) VALUES {', '.join(['(%s, %s, %s)'] * len(ordered))}"
+        f" ON CONFLICT (kind, target_id) DO UPDATE SET total = {table}.total + excluded.total"
+    )
+    cursor.execute(sql, [value for (kind, target_id), n in ordered for value in (kind, target_id, n)])
 
 
 def rebuild(using: str = "default") -> int:
-    """Every listing row again, from the articles and their links; returns how many there are."""
+    """Every listing row again, from the articles and their links, and every count; returns how many rows."""
     table = Listing._meta.db_table
     with connections[using].cursor() as cursor:
         cursor.execute(f"DELETE FROM {table}")
         cursor.execute(*_select("1 = 1", []))
+        recount(cursor)
         cursor.execute(f"SELECT COUNT(*) FROM {table}")
         return cursor.fetchone()[0]
+
+
+def recount(cursor) -> None:
+    """Every target's count from the rows (after the rows were written in bulk: a rebuild, seed_bench)."""
+    table, counts = Listing._meta.db_table, ListingCount._meta.db_table
+    cursor.execute(f"DELETE FROM {counts}")
+    cursor.execute(
+        f"INSERT INTO {counts} (kind, target_id, total) SELECT kind, target_id, COUNT(*) FROM {table}"
+        " GROUP BY kind, target_id"
+    )
 
 
 def visible(kind: int, target_id: int, now=None):
@@ -173,6 +229,30 @@ def visible_in(kinds, target_id: int, now=None):
     return Listing.objects.filter(
         kind__in=list(kinds), target_id=target_id, published_at__lte=now or timezone.now()
     )
+
+
+def counts(kinds, target_id: int, now=None) -> dict[int, int]:
+    """{kind: how many public articles the target has in that kind}: its kept totals less its rows still to come
+    (scheduled articles: the index's newest entries, a short range), in one short query whatever the archive."""
+    coming = (
+        Listing.objects.filter(
+            kind=models.OuterRef("kind"), target_id=target_id, published_at__gt=now or timezone.now()
+        )
+        .values("kind")
+        .annotate(n=models.Count("*"))
+        .values("n")
+    )
+    found = dict(
+        ListingCount.objects.filter(kind__in=list(kinds), target_id=target_id)
+        .annotate(coming=Coalesce(models.Subquery(coming), 0))
+        .values_list("kind", models.F("total") - models.F("coming"))
+    )
+    return {kind: found.get(kind, 0) for kind in kinds}
+
+
+def count(kind: int, target_id: int, now=None) -> int:
+    """How many public articles a section, tag, organization or event has (`counts` for one kind)."""
+    return counts([kind], target_id, now)[kind]
 
 
 def article_ids(kind: int, target_id: int, now=None):
@@ -233,6 +313,7 @@ def target_deleted(sender, instance, using="default", **kwargs):
     for kind, (app_label, name) in TARGET_MODELS.items():
         if sender is apps.get_model(app_label, name):
             Listing.objects.using(using).filter(kind=kind, target_id=instance.pk).delete()
+            ListingCount.objects.using(using).filter(kind=kind, target_id=instance.pk).delete()
 
 
 def connect() -> None:

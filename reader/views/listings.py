@@ -1,7 +1,7 @@
 """Section, tag and event pages: an entity and its published articles, newest first, paginated.
 
-A page asks the listing index (articles/models/listing.py) for its 20 ids only, and counts there (both kept as
-shared fragments); their items come from reader/items.py (shared fragments)."""
+A page asks the listing index (articles/models/listing.py) for its 20 ids only, and its kept count (both kept
+as shared fragments); their items come from reader/items.py (shared fragments)."""
 
 from django.shortcuts import get_object_or_404, render
 from taggit.models import Tag
@@ -22,10 +22,11 @@ def listing(request, kind: int, target_id: int, style: ItemStyle = LISTING) -> d
     """The requested page of the public articles of a section, tag or event: `page_obj` (of ids) and its
     rendered `items`."""
     name = f"{Listing.Kind(kind).name.lower()}|{target_id}"
-    page = paginate_or_404(request, index.article_ids(kind, target_id), count_as=name)
+    ids = index.article_ids(kind, target_id)
+    page = paginate_or_404(request, ids, count_as=name, counter=lambda: index.count(kind, target_id))
     # The page's ids are a shared fragment too: page 1,000 of a popular tag read 20,000 index entries to skip.
-    ids = shared_fragment(f"listing-page|{name}|{page.number}", lambda: list(page))
-    return {"page_obj": page, "items": items(ids, style, eager=2)}
+    shown = shared_fragment(f"listing-page|{name}|{page.number}", lambda: list(page))
+    return {"page_obj": page, "items": items(shown, style, eager=2)}
 
 
 def section_detail(request, slug):

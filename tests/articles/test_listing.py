@@ -11,7 +11,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from articles import workflow
-from articles.models import Article, ArticleEvent, ArticleOrganization, Byline, Listing, listing
+from articles.models import Article, ArticleEvent, ArticleOrganization, Byline, Listing, ListingCount, listing
 from tests.articles.test_admin_workflow import change_url, form_data
 from tests.factories import (
     ArticleFactory,
@@ -34,11 +34,16 @@ def rows() -> set:
     return set(Listing.objects.values_list("kind", "target_id", "article_id", "published_at"))
 
 
+def counts() -> set:
+    return set(ListingCount.objects.exclude(total=0).values_list("kind", "target_id", "total"))
+
+
 def assert_index_is_true():
-    """The rows kept by the receivers are the rows a rebuild from scratch writes."""
-    kept = rows()
+    """The rows and counts kept by the receivers are those a rebuild from scratch writes."""
+    kept, kept_counts = rows(), counts()
     listing.rebuild()
     assert kept == rows()
+    assert kept_counts == counts()
 
 
 def long_way(kind, target, now=None):
@@ -212,7 +217,9 @@ def test_an_unpublished_save_only_deletes(links):
     with CaptureQueriesContext(connection) as captured:
         article.save(update_fields=["status"])
     listing_queries = [q["sql"] for q in captured.captured_queries if "articles_listing" in q["sql"]]
-    assert len(listing_queries) == 1 and listing_queries[0].startswith("DELETE")
+    # The rows it had (for the counts), deleted, and taken from the counts: nothing inserted, nothing re-read.
+    assert [q.split()[0] for q in listing_queries] == ["SELECT", "DELETE", "INSERT"]
+    assert "articles_listingcount" in listing_queries[2]
     assert_index_is_true()
 
 
@@ -264,3 +271,36 @@ def test_an_authors_roles_are_exactly_the_visibility_rule(state):
         for now in (None, later):
             assert list(listing.article_ids(kind, writer.pk, now)) == by_role_long_way(writer, kind, now)
     assert len(by_role_long_way(writer, Kind.REPORTER, later)) == 2 + (state in {"published", "scheduled"})
+
+
+def test_a_count_is_the_kept_total_less_what_is_still_to_come(links, django_assert_num_queries):
+    """`count` reads the kept total and subtracts the scheduled rows: equal to counting the listing the long way,
+    now and when the scheduled article's time has come, in one query however long the listing."""
+    for hours in (1, 2, 3):
+        linked(links, status="published", published_at=timezone.now() - datetime.timedelta(hours=hours))
+    article_in_state("scheduled", tags=[links["tag"]], section=links["section"])
+    linked(links, status="review", created_by=reporter())
+    later = timezone.now() + datetime.timedelta(days=2)
+    for kind, target in [
+        (Kind.SECTION, links["section"]),
+        (Kind.TAG, links["tag"]),
+        (Kind.EVENT, links["event"]),
+    ]:
+        for now in (None, later):
+            assert listing.count(kind, target.pk, now) == len(long_way(kind, target, now))
+    assert listing.count(Kind.TAG, links["tag"].pk) == 3
+    assert listing.count(Kind.TAG, links["tag"].pk, later) == 4
+    assert listing.count(Kind.TAG, 987654) == 0
+    with django_assert_num_queries(1):
+        listing.count(Kind.TAG, links["tag"].pk)
+    assert_index_is_true()
+
+
+def test_counts_follow_deletions_of_articles_and_targets(links):
+    articles = [linked(links, status="published", published_at=timezone.now()) for _ in range(3)]
+    articles[0].delete()
+    assert listing.count(Kind.TAG, links["tag"].pk) == 2
+    assert_index_is_true()
+    links["tag"].delete()
+    assert not ListingCount.objects.filter(kind=Kind.TAG).exists()
+    assert_index_is_true()
