@@ -221,13 +221,17 @@ def _units(value: float) -> str:
 
 
 def public_pages(issue_number: int):
-    """The pages of issue `issue_number` with a published article placed on them, in page order, with their
-    issue and whether their image and PDF may be shown (`files_public`); one query, none when the issue has no
-    such page."""
+    """The pages of issue `issue_number` with a published article placed on them or continued on them (转版: an
+    area of a published article of the issue), in page order, with their issue and whether their image and PDF
+    may be shown (`files_public`); one query, none when the issue has no such page."""
     placed = Article.objects.published().filter(page=OuterRef("pk"))
+    continued = PageArea.objects.filter(
+        page=OuterRef("pk"),
+        article__in=Article.objects.published().filter(issue__number=issue_number).values("pk"),
+    )
     return (
         IssuePage.objects.filter(issue__number=issue_number)
-        .filter(Exists(placed))
+        .filter(Exists(placed) | Exists(continued))
         .with_files_public()
         .select_related("issue")
         .order_by("number")

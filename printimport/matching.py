@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
-from articles.models import Byline
+from articles.models import Article, Byline
 from people.models import Author, Organization
 
 from .parser import (
@@ -146,3 +146,21 @@ class OrganizationMatcher:
         """The organizations an article names in its title, subtitle, body or author note."""
         # One line per part, so that no name matches across the end of one part and the start of the next.
         return self.find("\n".join([item.title, item.subtitle, *item.paragraphs, item.author_note]))
+
+
+def photo_credit(parsed: ParsedArticle) -> str:
+    """The photographers of `parsed` as a picture credit ("周远帆 摄", "邱子墨 刘语桐 摄影报道"), or "" when it
+    has none or the credit would not fit the article's field."""
+    runs: list[tuple[list[str], str]] = []  # (names, the word printed after them)
+    seen = set()
+    for byline in parsed.bylines:
+        if byline.role != ROLE_PHOTOGRAPHER or byline.name in seen:
+            continue
+        seen.add(byline.name)
+        word = byline.photo_word or "摄"
+        if runs and runs[-1][1] == word:
+            runs[-1][0].append(byline.name)
+        else:
+            runs.append(([byline.name], word))
+    credit = " ".join(f"{' '.join(names)} {word}" for names, word in runs)
+    return credit if len(credit) <= Article._meta.get_field("image_credit").max_length else ""

@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from .jumps import jump_in, jump_out
+
 ROLE_REPORTER = "reporter"
 ROLE_CORRESPONDENT = "correspondent"
 ROLE_PHOTOGRAPHER = "photographer"
@@ -50,7 +52,7 @@ NAME_RE = re.compile(f"[{HAN}]{{2,4}}|[{HAN}]{{1,8}}(?:[·・•‧][{HAN}]{{1,8
 # Short notes that look like names but are not: (资料图) (据新华社) (完) (试行) (记者手记) ...
 NOT_NAME_PARTS = (
     "本报", "据", "新华", "综合", "资料", "提供", "来源", "摘自", "转载", "完", "待续", "手记", "试行", "草案",
-    "暂行", "修订", "节选", "摘编", "下转", "上接", "编者", "图片", "供图", "报道", "导读", "摘要", "简称",
+    "暂行", "修订", "节选", "摘编", "下转", "上接", "版", "编者", "图片", "供图", "报道", "导读", "摘要", "简称",
 )  # fmt: skip
 PREFIX_ROLES = {
     "本报记者": ROLE_REPORTER, "记者": ROLE_REPORTER, "特约记者": ROLE_REPORTER, "本报特约记者": ROLE_REPORTER,
@@ -97,7 +99,9 @@ class ParsedByline:
 
 @dataclass
 class ParsedArticle:
-    """One article as printed; `line` is the 1-based line of its title in the page."""
+    """One article as printed; `line` is the 1-based line of its title in the page.  A part of an article that
+    jumps pages (转版, printimport/jumps.py) names the page it goes on on (`jumps_to`) or comes from
+    (`continues_from`); its jump lines are not in its text."""
 
     title: str
     subtitle: str = ""
@@ -107,6 +111,8 @@ class ParsedArticle:
     bylines: list[ParsedByline] = field(default_factory=list)
     author_note: str = ""
     line: int = 0
+    jumps_to: int | None = None
+    continues_from: int | None = None
 
     def body_html(self) -> str:
         """One escaped <p> per paragraph."""
@@ -300,6 +306,8 @@ class _Draft:
     note: str = ""
     paragraphs: list[str] = field(default_factory=list)
     open: bool = False  # the last paragraph ends mid-sentence and continues in the next block
+    jumps_to: int | None = None
+    continues_from: int | None = None
 
 
 class _PageReader:
@@ -337,6 +345,11 @@ class _PageReader:
         if text.startswith(EDITOR_WORDS) and (bylines := _parse_byline(text)):
             if draft or self.last:  # an unbracketed editor line; one above the first title is page furniture
                 self.attach(line, text, bylines, "")
+            return i + 1
+        if (found := jump_in(text)) and not found[0]:
+            if draft is None or draft.paragraphs or draft.continues_from:
+                raise PrintPageError(line, f"接版行“{text}”应紧跟在续文的标题下面")
+            draft.continues_from = found[1]
             return i + 1
         pinyin_next = nxt is not None and _is_pinyin(nxt)
         name = SPACE_RE.sub("", text) if len(text) <= 16 else ""
@@ -406,8 +419,9 @@ class _PageReader:
         if not self.title_like(text, nxt, strict=False):
             where = "上一篇文章已经结束" if self.articles else "版面应以标题或栏目名开头"
             raise PrintPageError(line, f"这段正文前面缺少标题（{where}）：“{_short(text)}”")
-        title, subtitle = _split_title(text) or (text, "")
-        self.draft = _Draft(title, line, subtitle, section=self.section[0])
+        title, continues_from = jump_in(text) or (text, None)  # 标题（上接第1版） on one line
+        title, subtitle = _split_title(title) or (title, "")
+        self.draft = _Draft(title, line, subtitle, section=self.section[0], continues_from=continues_from)
         self.section, self.last = ("", 0), None
 
     def under_title(self, draft: _Draft, line: int, text: str, nxt: str | None) -> None:
@@ -432,7 +446,11 @@ class _PageReader:
         draft = self.draft
         assert draft is not None
         closing = _closing(draft.paragraphs[-1])
-        if closing:
+        if jumped := jump_out(draft.paragraphs[-1]):  # the part ends here and goes on on another page
+            draft.paragraphs[-1:] = [jumped[0]] if jumped[0] else []
+            draft.jumps_to = jumped[1]
+            self.close()
+        elif closing:
             rest, bylines, note = closing
             draft.paragraphs[-1:] = [rest] if rest else []
             draft.bylines += bylines
@@ -475,5 +493,7 @@ class _PageReader:
             bylines=bylines,
             author_note=draft.note,
             line=draft.line,
+            jumps_to=draft.jumps_to,
+            continues_from=draft.continues_from,
         )
         self.articles.append(self.last)

@@ -1,6 +1,8 @@
 """Import a print page (the layout software's plain-text export) as an issue's draft articles.
 
-One service for `manage.py import_issue` and the issue admin's upload:
+One page at a time here; `manage.py import_issue` and the issue admin's upload import a whole issue's pages
+through printimport/issueplan.py, which is made of this module's pieces (reading a file, planning an article,
+choosing authors, writing a page, an article, in one transaction):
 
 - `plan_import()` reads the page (printimport/parser.py) and decides, without writing, what importing it means:
   the issue and page to create or reuse, which articles are new and which were imported already, which authors
@@ -20,7 +22,7 @@ Decisions an editor may want to know about (and those on authors, in printimport
   created for it: an empty section is easier to fix than a wrong new one.
 - The page's name: the one given; else, for a page without a name, the section header at the top of the page
   (a header further down names a column, not the page); else the page keeps its name.
-- The picture credit (`image_credit`) of an article whose bylines name photographers (`(周远帆 摄)`,
+- The picture credit (`image_credit`, printimport/matching.py `photo_credit`) of an article whose bylines name photographers (`(周远帆 摄)`,
   `（邱子墨 刘语桐 摄影报道）`, `(本报记者 沈砚秋 摄)`): the photographers' names in printed order, each run of names
   followed by the role word printed with them, as the page printed it: "周远帆 摄", "邱子墨 刘语桐 摄影报道",
   "沈砚秋 摄" (the other bylines' names and titles such as 本报记者 are not part of it; a name printed twice
@@ -46,11 +48,10 @@ from django.utils.translation import gettext as _
 from articles.models import Article, Byline, Issue, IssuePage, Section
 from people.models import Author, Organization
 
-from .matching import AuthorChoice, OrganizationMatcher, PlannedByline, choose_authors
+from .matching import AuthorChoice, OrganizationMatcher, PlannedByline, choose_authors, photo_credit
 from .parser import (
     EDGE_SPACE_RE,
     ROLE_AUTHOR,
-    ROLE_PHOTOGRAPHER,
     SPACE_RE,
     ParsedArticle,
     PrintPageError,
@@ -119,25 +120,11 @@ class PlannedArticle:
         return [(b.name, str(Byline.Role(b.role).label)) for b in self.parsed.bylines]
 
 
-@dataclass
-class ImportPlan:
-    """What importing a page means, decided without writing anything."""
+class PlanTotals:
+    """What a plan (with `articles` and `authors`) creates and skips: for a page's plan and an issue's."""
 
-    text: str
-    parsed: list[ParsedArticle]
-    number: int
-    date: datetime.date
-    page_number: int
-    requested_page_name: str
-    issue: Issue | None = None  # the existing issue, or None: it will be created
-    page: IssuePage | None = None  # the existing page, or None: it will be created
-    page_name: str = ""  # the name the page will have
-    articles: list[PlannedArticle] = field(default_factory=list)
-    authors: list[AuthorChoice] = field(default_factory=list)  # every person the new articles credit
-
-    @property
-    def renames_page(self) -> bool:
-        return self.page is not None and self.page.name != self.page_name
+    articles: list[PlannedArticle]
+    authors: list[AuthorChoice]
 
     @property
     def to_create(self) -> list[PlannedArticle]:
@@ -156,16 +143,10 @@ class ImportPlan:
         return sorted({a.section for a in self.to_create if a.section_is_new})
 
 
-@dataclass
-class ImportReport:
-    """What an import did: the plan as executed, with the rows it created or found."""
+class ReportTotals:
+    """What an import (with the `plan` it executed) created and skipped."""
 
-    plan: ImportPlan
-    issue: Issue
-    issue_created: bool
-    page: IssuePage
-    page_created: bool
-    page_renamed: bool
+    plan: PlanTotals
 
     @property
     def articles(self) -> list[PlannedArticle]:
@@ -188,22 +169,37 @@ class ImportReport:
         return self.plan.new_sections
 
 
-def photo_credit(parsed: ParsedArticle) -> str:
-    """The photographers of `parsed` as a picture credit ("周远帆 摄", "邱子墨 刘语桐 摄影报道"), or "" when it
-    has none or the credit would not fit the article's field."""
-    runs: list[tuple[list[str], str]] = []  # (names, the word printed after them)
-    seen = set()
-    for byline in parsed.bylines:
-        if byline.role != ROLE_PHOTOGRAPHER or byline.name in seen:
-            continue
-        seen.add(byline.name)
-        word = byline.photo_word or "摄"
-        if runs and runs[-1][1] == word:
-            runs[-1][0].append(byline.name)
-        else:
-            runs.append(([byline.name], word))
-    credit = " ".join(f"{' '.join(names)} {word}" for names, word in runs)
-    return credit if len(credit) <= Article._meta.get_field("image_credit").max_length else ""
+@dataclass
+class ImportPlan(PlanTotals):
+    """What importing a page means, decided without writing anything."""
+
+    text: str
+    parsed: list[ParsedArticle]
+    number: int
+    date: datetime.date
+    page_number: int
+    requested_page_name: str
+    issue: Issue | None = None  # the existing issue, or None: it will be created
+    page: IssuePage | None = None  # the existing page, or None: it will be created
+    page_name: str = ""  # the name the page will have
+    articles: list[PlannedArticle] = field(default_factory=list)
+    authors: list[AuthorChoice] = field(default_factory=list)  # every person the new articles credit
+
+    @property
+    def renames_page(self) -> bool:
+        return self.page is not None and self.page.name != self.page_name
+
+
+@dataclass
+class ImportReport(ReportTotals):
+    """What an import did: the plan as executed, with the rows it created or found."""
+
+    plan: ImportPlan
+    issue: Issue
+    issue_created: bool
+    page: IssuePage
+    page_created: bool
+    page_renamed: bool
 
 
 def plan_import(
@@ -214,6 +210,13 @@ def plan_import(
     Writes nothing.  Raises PrintPageError (PageImportError for what the database refuses) naming the line.
     """
     _check_arguments(number, date, page_number, page_name)
+    text = read_text(data)
+    parsed = parse_page(text, sections=Section.objects.values_list("name", flat=True))
+    return _resolve(text, parsed, number, date, page_number, (page_name or "").strip())
+
+
+def read_text(data: bytes) -> str:
+    """The text of an uploaded page file; refused (PrintPageError) when it is too large or not UTF-8 text."""
     if len(data) > MAX_PAGE_BYTES:
         raise PageImportError(
             None,
@@ -223,33 +226,30 @@ def plan_import(
     if data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         # Windows "Unicode" text: the decoder would call it binary, which would puzzle whoever saved it.
         raise PageImportError(None, _("The file is UTF-16 text. Save it as UTF-8 and import it again."))
-    text = decode_page(data)
-    parsed = parse_page(text, sections=Section.objects.values_list("name", flat=True))
-    return _resolve(text, parsed, number, date, page_number, (page_name or "").strip())
+    return decode_page(data)
 
 
 def execute_import(plan: ImportPlan, user) -> ImportReport:
     """Write `plan` in one transaction: the issue, the page, sections, new authors and the draft articles with
     their bylines and organizations.  Decides again against the database first; writes nothing on any error."""
+
+    def write():
+        args = (plan.text, plan.parsed, plan.number, plan.date, plan.page_number, plan.requested_page_name)
+        return _write(_resolve(*args, lock=True), user)
+
+    return in_one_transaction(write, user, plan.number)
+
+
+def in_one_transaction(write, user, number: int):
+    """Run `write()` in one transaction, for `user`; nothing is written when it fails.  A unique constraint the
+    database enforces becomes a PageImportError: only a concurrent import or edit of the issue gets there."""
     if user is None or not user.pk:
         raise PageImportError(None, _("An import needs the user the articles are created by."))
     try:
         with transaction.atomic():
-            fresh = _resolve(
-                plan.text,
-                plan.parsed,
-                plan.number,
-                plan.date,
-                plan.page_number,
-                plan.requested_page_name,
-                True,
-            )
-            return _write(fresh, user)
+            return write()
     except IntegrityError as exc:
-        # Only a concurrent import or edit of the same issue gets here: the plan was checked a moment ago.
-        logger.warning(
-            "Import of page %s of issue %s refused by the database: %s", plan.page_number, plan.number, exc
-        )
+        logger.warning("Import into issue %s refused by the database: %s", number, exc)
         raise PageImportError(
             None,
             _(
@@ -259,10 +259,18 @@ def execute_import(plan: ImportPlan, user) -> ImportReport:
 
 
 def _check_arguments(number, date, page_number, page_name) -> None:
+    check_issue_arguments(number, date)
+    check_page_arguments(page_number, page_name)
+
+
+def check_issue_arguments(number, date) -> None:
     if isinstance(number, bool) or not isinstance(number, int) or number < 1:
         raise PageImportError(None, _("The issue number must be a whole number from 1."))
     if not isinstance(date, datetime.date) or isinstance(date, datetime.datetime):
         raise PageImportError(None, _("The publication date must be a date."))
+
+
+def check_page_arguments(page_number, page_name) -> None:
     if isinstance(page_number, bool) or not isinstance(page_number, int) or not 1 <= page_number <= 32767:
         raise PageImportError(None, _("The page number must be a whole number from 1."))
     limit = IssuePage._meta.get_field("name").max_length
@@ -288,29 +296,62 @@ def _resolve(
     current = plan.page.name if plan.page else ""
     plan.page_name = page_name or current or (parsed[0].section if parsed else "")
 
-    existing: dict[str, Article] = {}
-    if plan.page is not None:
-        for article in Article.objects.filter(issue=plan.issue, page=plan.page).order_by("id"):
-            existing.setdefault(article.title, article)
-    sections = {s.name: s for s in Section.objects.all()}
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    matcher = OrganizationMatcher.from_database()
+    existing = imported_titles(plan.issue, [plan.page] if plan.page else [])
+    context = PlanningContext.from_database()
+    lines = page_lines(text)
     for position, item in enumerate(parsed, 1):
-        planned = PlannedArticle(item, position, existing=existing.get(item.title))
-        plan.articles.append(planned)
+        planned = PlannedArticle(item, position, existing=existing.get((page_number, item.title)))
+        plan.articles.append(context.plan(planned, lines))
+    plan.authors = assign_bylines(plan.to_create)
+    return plan
+
+
+def page_lines(text: str) -> list[str]:
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def imported_titles(issue: Issue | None, pages: list[IssuePage]) -> dict[tuple[int, str], Article]:
+    """The articles already placed on `pages` of `issue`, by (page number, title): the first of each."""
+    existing: dict[tuple[int, str], Article] = {}
+    if issue is not None and pages:
+        found = Article.objects.filter(issue=issue, page__in=pages).select_related("page").order_by("id")
+        for article in found:
+            existing.setdefault((article.page.number, article.title), article)
+    return existing
+
+
+@dataclass
+class PlanningContext:
+    """What planning an article needs from the database, read once per plan."""
+
+    sections: dict[str, Section]
+    matcher: OrganizationMatcher
+
+    @classmethod
+    def from_database(cls) -> PlanningContext:
+        return cls({s.name: s for s in Section.objects.all()}, OrganizationMatcher.from_database())
+
+    def plan(self, planned: PlannedArticle, lines: list[str]) -> PlannedArticle:
+        """Decide the section and organizations of a new article; `lines` are those of the page it starts on."""
         if planned.already_imported:
-            continue
+            return planned
+        item = planned.parsed
         _check_lengths(item)
         planned.section = item.section
         if not planned.section and (item.author_note or _signed_under_title(lines, item)):
-            planned.section = _opinion_section(sections)
+            planned.section = _opinion_section(self.sections)
             planned.section_inferred = bool(planned.section)
-        planned.section_is_new = bool(planned.section) and planned.section not in sections
-        planned.organizations = matcher.find_in(item)
-    plan.authors, bylines = choose_authors([planned.parsed for planned in plan.to_create])
-    for planned, planned_bylines in zip(plan.to_create, bylines, strict=True):
+        planned.section_is_new = bool(planned.section) and planned.section not in self.sections
+        planned.organizations = self.matcher.find_in(item)
+        return planned
+
+
+def assign_bylines(to_create: list[PlannedArticle]) -> list[AuthorChoice]:
+    """Give each new article its bylines; returns every person they credit (printimport/matching.py)."""
+    authors, bylines = choose_authors([planned.parsed for planned in to_create])
+    for planned, planned_bylines in zip(to_create, bylines, strict=True):
         planned.bylines = planned_bylines
-    return plan
+    return authors
 
 
 def _find_issue(number: int, date: datetime.date, lock: bool) -> Issue | None:
@@ -378,35 +419,49 @@ def _opinion_section(sections: dict[str, Section]) -> str:
 
 
 def _write(plan: ImportPlan, user) -> ImportReport:
-    issue, issue_created = plan.issue, plan.issue is None
-    if issue is None:
-        issue = Issue.objects.create(number=plan.number, date=plan.date)
-    page, page_created, page_renamed = plan.page, plan.page is None, plan.renames_page
-    if page is None:
-        page = IssuePage.objects.create(issue=issue, number=plan.page_number, name=plan.page_name)
-    elif page_renamed:
-        page.name = plan.page_name
-        page.save(update_fields=["name"])
-    sections = {s.name: s for s in Section.objects.filter(name__in={a.section for a in plan.to_create})}
-    for name in plan.new_sections:
-        sections[name] = Section.objects.create(name=name)
-    for choice in plan.new_authors:
-        choice.author = Author.objects.create(name=choice.name, kind=choice.kind)
-
-    comment = _("Imported from the print page %(page)d of issue %(number)d.") % {
-        "page": plan.page_number,
-        "number": plan.number,
-    }
+    renamed = plan.renames_page  # before the page takes its new name
+    issue = plan.issue or Issue.objects.create(number=plan.number, date=plan.date)
+    page = write_page(issue, plan.page, plan.page_number, plan.page_name)
+    sections = write_sections_and_authors(plan.to_create, plan.new_sections, plan.new_authors)
     for planned in plan.articles:
-        if planned.already_imported:
-            planned.article = planned.existing
-        else:
-            # One revision per article: an article's history and restore expect revisions of one article.
-            with reversion.create_revision():
-                planned.article = _create_article(planned, issue, page, sections.get(planned.section), user)
-                reversion.set_user(user)
-                reversion.set_comment(comment)
-    return ImportReport(plan, issue, issue_created, page, page_created, page_renamed)
+        write_article(planned, issue, page, sections, user)
+    return ImportReport(plan, issue, plan.issue is None, page, plan.page is None, renamed)
+
+
+def write_page(issue: Issue, page: IssuePage | None, number: int, name: str) -> IssuePage:
+    """The page to import into: created, renamed to `name`, or as it is."""
+    if page is None:
+        return IssuePage.objects.create(issue=issue, number=number, name=name)
+    if page.name != name:
+        page.name = name
+        page.save(update_fields=["name"])
+    return page
+
+
+def write_sections_and_authors(to_create, new_sections, new_authors) -> dict[str, Section]:
+    """Create the new sections and authors; returns the sections of the articles to create, by name."""
+    sections = {s.name: s for s in Section.objects.filter(name__in={a.section for a in to_create})}
+    for name in new_sections:
+        sections[name] = Section.objects.create(name=name)
+    for choice in new_authors:
+        choice.author = Author.objects.create(name=choice.name, kind=choice.kind)
+    return sections
+
+
+def write_article(planned: PlannedArticle, issue: Issue, page: IssuePage, sections: dict, user) -> None:
+    """Create a new article (one revision of its own), or take the existing one: `planned.article` is set."""
+    if planned.already_imported:
+        planned.article = planned.existing
+        return
+    comment = _("Imported from the print page %(page)d of issue %(number)d.") % {
+        "page": page.number,
+        "number": issue.number,
+    }
+    # One revision per article: an article's history and restore expect revisions of one article.
+    with reversion.create_revision():
+        planned.article = _create_article(planned, issue, page, sections.get(planned.section), user)
+        reversion.set_user(user)
+        reversion.set_comment(comment)
 
 
 def _create_article(planned: PlannedArticle, issue: Issue, page: IssuePage, section: Section | None, user):

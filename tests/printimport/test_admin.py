@@ -155,7 +155,7 @@ def test_a_page_the_service_refuses_shows_its_message_and_writes_nothing(client,
     assert response.status_code == 200 and "plan" not in response.context
     errors = response.context["form"].non_field_errors() or response.context["form"].errors.get("file")
     if data:
-        assert list(errors) == [refusal(data)]
+        assert list(errors) == [f"page1.txt: {refusal(data)}"]  # the whole issue's import names the file
     else:
         assert errors  # Django refuses an empty upload itself
     assert counts() == (0, 0, 0, 0, 0, 0)
@@ -219,5 +219,5 @@ def test_an_expired_preview_must_be_uploaded_again(client, ed, monkeypatch):
 def test_the_token_holds_the_page_signed_not_a_path(client, ed):
     token = preview(client, page_name="要闻").context["token"]
     payload = signing.loads(token, salt=f"{importer._SALT}:{ed.pk}")
-    assert payload["text"] == SAMPLE.decode("utf-8-sig")
-    assert set(payload) == {"text", "number", "date", "page", "page_name", "issue"}
+    assert payload["pages"] == [{"file": "page1.txt", "text": SAMPLE.decode("utf-8-sig")}]
+    assert set(payload) == {"pages", "number", "date", "page", "page_name", "issue"}

@@ -1,26 +1,30 @@
-"""`manage.py import_issue PAGE.txt --number N --date YYYY-MM-DD`: a print page as an issue's draft articles.
+"""`manage.py import_issue PAGE1.txt PAGE2.pdf … --number N --date YYYY-MM-DD`: an issue's pages as draft articles.
 
-A thin command over printimport/service.py, which the issue admin's upload uses too.
+A thin command over printimport/issueplan.py (the pages of one issue together, articles that jump pages joined),
+which the issue admin's upload uses too.  The pages are numbered in the order given, from `--page`.
 """
 
 import datetime
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from printimport.issueplan import (
+    PDF_SUFFIX,
+    IssuePlan,
+    IssueReport,
+    PageFile,
+    execute_issue,
+    plan_issue,
+    with_page,
+)
 from printimport.matching import AuthorChoice
 from printimport.parser import PrintPageError
-from printimport.service import (
-    MAX_PAGE_BYTES,
-    ImportPlan,
-    ImportReport,
-    PlannedArticle,
-    describe_error,
-    execute_import,
-    plan_import,
-)
+from printimport.service import MAX_PAGE_BYTES, PlannedArticle, describe_error
 
 
 def _date(value: str) -> datetime.date:
@@ -36,19 +40,24 @@ def _page(number: int, name: str) -> str:
 
 class Command(BaseCommand):
     help = (
-        "Import a print page exported as UTF-8 plain text as draft articles of an issue. "
-        "Importing the same page again creates nothing new; any error writes nothing."
+        "Import the pages of an issue, exported as UTF-8 plain text or as page PDFs, as draft articles. "
+        "Articles that jump pages are joined. Importing the same pages again creates nothing new; "
+        "any error writes nothing."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="The page as UTF-8 plain text.")
+        parser.add_argument(
+            "paths", nargs="+", help="The pages in order: UTF-8 plain text, or page PDFs (ending in .pdf)."
+        )
         parser.add_argument("--number", type=int, required=True, help="The issue number (总第N期).")
         parser.add_argument("--date", type=_date, required=True, help="The publication date, YYYY-MM-DD.")
-        parser.add_argument("--page", type=int, default=1, help="The page number (版), 1 by default.")
+        parser.add_argument(
+            "--page", type=int, default=1, help="The number of the first page given (版), 1 by default."
+        )
         parser.add_argument(
             "--page-name",
             default="",
-            help="The page's name (e.g. 要闻); by default the section header at the top of the page.",
+            help="The page's name (e.g. 要闻) when one page is given; by default the section at its top.",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="Print what would be imported; write nothing."
@@ -58,27 +67,33 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        path = Path(options["path"])
+        paths = [Path(path) for path in options["paths"]]
+        if options["page_name"] and len(paths) > 1:
+            raise CommandError(_("--page-name names one page: give it with one page only."))
+        pages = PageFile.numbered([(str(path), self.read(path)) for path in paths], options["page"])
+        pages[0].name = options["page_name"]
+        # A dry run writes nothing, so it needs no user.
+        user = None if options["dry_run"] else self.creator(options["user"])
+        try:
+            plan = plan_issue(pages, options["number"], options["date"])
+            if options["dry_run"]:
+                self.show_plan(plan)
+                return
+            report = execute_issue(plan, user)
+        except PrintPageError as exc:
+            raise CommandError(describe_error(exc)) from None
+        self.show_report(report)
+
+    def read(self, path: Path) -> bytes:
+        pdf = path.suffix.lower() == PDF_SUFFIX
+        limit = settings.MAX_PDF_UPLOAD_BYTES if pdf else MAX_PAGE_BYTES
         try:
             with path.open("rb") as handle:
-                data = handle.read(MAX_PAGE_BYTES + 1)  # one byte more is enough to refuse a larger file
+                return handle.read(limit + 1)  # one byte more is enough to refuse a larger file
         except OSError as exc:
             raise CommandError(
                 _("Cannot read %(path)s: %(error)s") % {"path": path, "error": exc.strerror}
             ) from None
-        # A dry run writes nothing, so it needs no user.
-        user = None if options["dry_run"] else self.creator(options["user"])
-        try:
-            plan = plan_import(
-                data, options["number"], options["date"], options["page"], options["page_name"]
-            )
-            if options["dry_run"]:
-                self.show_plan(plan)
-                return
-            report = execute_import(plan, user)
-        except PrintPageError as exc:
-            raise CommandError(f"{path}: {describe_error(exc)}") from None
-        self.show_report(report)
 
     def creator(self, username: str | None):
         users = get_user_model().objects
@@ -92,25 +107,22 @@ class Command(BaseCommand):
             raise CommandError(_("There is no superuser to create the articles as: name a user with --user."))
         return user
 
-    def show_plan(self, plan: ImportPlan) -> None:
+    def show_plan(self, plan: IssuePlan) -> None:
         values = {"number": plan.number, "date": plan.date.isoformat()}
         if plan.issue is None:
             self.stdout.write(_("Issue %(number)d (%(date)s): will be created") % values)
         else:
             self.stdout.write(_("Issue %(number)d (%(date)s): exists") % values)
-        values = {"page": _page(plan.page_number, plan.page_name)}
-        if plan.page is None:
-            self.stdout.write(_("Page %(page)s: will be created") % values)
-        elif plan.renames_page:
-            self.stdout.write(_("Page %(page)s: exists, will be renamed") % values)
-        else:
-            self.stdout.write(_("Page %(page)s: exists") % values)
-        for planned in plan.articles:
-            self.show_article(planned)
-        for choice in plan.new_authors:
-            self.show_new_author(choice, done=False)
-        for name in plan.new_sections:
-            self.stdout.write(_("New section %(name)s will be created.") % {"name": name})
+        for page, articles in with_page(plan):
+            values = {"page": _page(page.number, page.name)}
+            if page.page is None:
+                self.stdout.write(_("Page %(page)s: will be created") % values)
+            elif page.renames:
+                self.stdout.write(_("Page %(page)s: exists, will be renamed") % values)
+            else:
+                self.stdout.write(_("Page %(page)s: exists") % values)
+            self.show_page(page, articles, done=False)
+        self.show_totals(plan, done=False)
         self.stdout.write(
             self.style.WARNING(
                 _("Dry run: %(create)d articles to create, %(skip)d already imported. Nothing was written.")
@@ -118,31 +130,58 @@ class Command(BaseCommand):
             )
         )
 
-    def show_report(self, report: ImportReport) -> None:
+    def show_report(self, report: IssueReport) -> None:
         values = {"number": report.issue.number, "date": report.issue.date.isoformat()}
         if report.issue_created:
             self.stdout.write(_("Issue %(number)d (%(date)s): created") % values)
         else:
             self.stdout.write(_("Issue %(number)d (%(date)s): reused") % values)
-        values = {"page": _page(report.page.number, report.page.name)}
-        if report.page_created:
-            self.stdout.write(_("Page %(page)s: created") % values)
-        elif report.page_renamed:
-            self.stdout.write(_("Page %(page)s: reused, renamed") % values)
-        else:
-            self.stdout.write(_("Page %(page)s: reused") % values)
-        for planned in report.articles:
-            self.show_article(planned)
-        for choice in report.new_authors:
-            self.show_new_author(choice, done=True)
-        for name in report.new_sections:
-            self.stdout.write(_("New section %(name)s was created.") % {"name": name})
+        for (planned, articles), page in zip(with_page(report.plan), report.pages, strict=True):
+            values = {"page": _page(page.number, page.name)}
+            if page.number in report.pages_created:
+                self.stdout.write(_("Page %(page)s: created") % values)
+            elif planned.renames:
+                self.stdout.write(_("Page %(page)s: reused, renamed") % values)
+            else:
+                self.stdout.write(_("Page %(page)s: reused") % values)
+            self.show_page(planned, articles, done=True)
+        self.show_totals(report.plan, done=True)
         self.stdout.write(
             self.style.SUCCESS(
                 _("%(created)d draft articles created, %(skipped)d already imported.")
                 % {"created": len(report.created), "skipped": len(report.skipped)}
             )
         )
+
+    def show_page(self, page, articles: list, done: bool) -> None:
+        """A page's articles, the parts of earlier articles continued on it, and its PDF."""
+        for planned in articles:
+            self.show_article(planned)
+        for part, whole in page.continued:
+            values = {"title": part.title, "page": whole.page_number, "whole": whole.title}
+            self.stdout.write("   " + _("%(title)s: continued from page %(page)d (%(whole)s)") % values)
+        if page.attaches_pdf:
+            self.stdout.write("   " + (_("PDF attached.") if done else _("The PDF will be attached.")))
+
+    def show_totals(self, plan: IssuePlan, done: bool) -> None:
+        for choice in plan.new_authors:
+            self.show_new_author(choice, done=done)
+        for name in plan.new_sections:
+            message = (
+                _("New section %(name)s was created.") if done else _("New section %(name)s will be created.")
+            )
+            self.stdout.write(message % {"name": name})
+        if plan.new_areas:
+            count = len(plan.new_areas)
+            if done:
+                message = ngettext("%(count)d page area drawn.", "%(count)d page areas drawn.", count)
+            else:
+                message = ngettext(
+                    "%(count)d page area will be drawn.", "%(count)d page areas will be drawn.", count
+                )
+            self.stdout.write(message % {"count": count})
+        for warning in plan.warnings:
+            self.stdout.write(self.style.WARNING(_("Warning: %(warning)s") % {"warning": warning}))
 
     def show_article(self, planned: PlannedArticle) -> None:
         parsed = planned.parsed
@@ -168,6 +207,8 @@ class Command(BaseCommand):
         if planned.image_credit and not planned.already_imported:
             rows.append((_("picture credit"), planned.image_credit))
         rows.append((_("paragraphs"), str(planned.paragraph_count)))
+        if getattr(planned, "jumps", None):
+            rows.append((_("jumps"), "，".join(planned.jumps)))
         if parsed.author_note:
             rows.append((_("author note"), parsed.author_note))
         if planned.organizations:
