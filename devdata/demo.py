@@ -19,7 +19,7 @@ from articles.models import Article, ArticleStatus, Byline, Event, Issue, IssueP
 from articles.policy import EDITORS, REPORTERS
 from people.models import Author, Organization
 
-from . import demo_edition, demo_photos, demo_planning
+from . import demo_edition, demo_photos, demo_planning, demo_printed
 
 DEMO_USERS = [
     # username, password, group, is_superuser
@@ -374,7 +374,11 @@ class DemoBuilder:
                 self._count(created)
         for index, spec in enumerate(ARTICLES):
             self.article(index, spec, users, sections, orgs, authors, events, pages)
-        self.created += demo_edition.build(pages, log=self.log)  # printed pages (数字报): PDFs, images, areas
+        # The printed issues (数字报) imported from their own page PDFs: PDFs, images, areas found in them; the
+        # issue still being made gets pages drawn for the preview (demo_edition).
+        printed = [(number, date) for number, date, _pages in ISSUES[:2]]
+        self.created += demo_printed.build(printed, users["editor"], log=self.log)
+        self.created += demo_edition.build(pages, log=self.log)
         # The next issue as the planning desk sees it: pitches, assignments, a half-filled budget (no files).
         self.created += demo_planning.build(users, pages[ISSUES[-1][0], 1].issue, log=self.log)
         return self.created

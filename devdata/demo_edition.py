@@ -1,4 +1,5 @@
-"""Demo printed pages for the digital edition: a PDF drawn for every demo page, its image rendered, its areas.
+"""Demo printed pages for the issue still being made: a PDF drawn for every demo page that has none, its image
+rendered, its areas. (The printed issues are imported from their own page PDFs: devdata/demo_printed.py.)
 
 Each page is drawn with Pillow the way a weekly's page is laid out: the masthead (page 1) or a running head,
 then the page's articles as blocks (title, subtitle, photo, text in columns), then briefs and an advertisement
@@ -404,7 +405,8 @@ def draw_page(page: IssuePage, articles: list[Article], fonts: Fonts | None = No
 
 
 def build(pages: dict, log=None) -> int:
-    """Give every demo page a PDF, its rendered image and its articles' areas. Returns how many rows it made."""
+    """Give every demo page without a PDF (the printed issues have theirs, devdata/demo_printed.py) a drawn one,
+    its rendered image and its articles' areas. Returns how many rows it made."""
     fonts = Fonts()
     created = 0
     for page in sorted(pages.values(), key=lambda p: (p.issue.number, p.number)):

@@ -35,7 +35,7 @@ pytestmark = pytest.mark.django_db
 # Legitimate ASCII in a Chinese admin: abbreviations, product names, and this test's user names.
 ALLOWED = {
     "PDF", "URL", "HTML", "CKEditor", "Django", "PNG", "JPEG", "JPG", "GIF", "WebP", "SVG", "CSV", "JSON",
-    "RSS", "SEO", "API", "HTTP", "HTTPS", "UTF", "txt", "www", "com", "example",
+    "RSS", "SEO", "API", "HTTP", "HTTPS", "UTF", "txt", "pdf", "www", "com", "example",
     "wangqh", "linzy",
 }  # fmt: skip
 SKIPPED_ELEMENTS = {"script", "style", "textarea", "template", "noscript", "title"}
