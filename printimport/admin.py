@@ -88,6 +88,13 @@ def _pdf_key(user, digest: str) -> str:
     return f"printimport:pdf:{user.pk}:{digest}"
 
 
+def _keep_pdf(user, data: bytes) -> str:
+    """Keep an uploaded PDF in the cache until the confirmation; its hash goes into the token."""
+    digest = hashlib.sha256(data).hexdigest()
+    cache.set(_pdf_key(user, digest), data, CONFIRM_MAX_AGE)
+    return digest
+
+
 class ImportPageForm(forms.Form):
     """Step 1: the page files and where they go. The issue fields only when importing into a new issue."""
 
@@ -99,8 +106,9 @@ class ImportPageForm(forms.Form):
         label=gettext_lazy("pages"),
         help_text=gettext_lazy(
             "One page or several at once: each exported from the layout software as UTF-8 text (.txt, at most "
-            "1 MB) or as the page PDF (.pdf). The pages are numbered in the order of their file names, from the "
-            "first page number below: name them so (第01版, 第02版 …)."
+            "1 MB) or as the page PDF (.pdf), or both under one name (第01版.txt and 第01版.pdf: the articles from "
+            "the text, their areas from the PDF). The pages are numbered in the order of their file names, from "
+            "the first page number below: name them so (第01版, 第02版 …)."
         ),
     )
     page_number = forms.IntegerField(
@@ -162,11 +170,12 @@ class ImportPageForm(forms.Form):
         for page in plan.pages:
             entry = {"file": page.filename}
             if page.file.is_pdf:
-                entry["pdf"] = hashlib.sha256(page.file.data).hexdigest()
-                cache.set(_pdf_key(user, entry["pdf"]), page.file.data, CONFIRM_MAX_AGE)
+                entry["pdf"] = _keep_pdf(user, page.file.data)
             else:
                 entry["text"] = page.text
             pages.append(entry)
+            if page.file.pdf:  # the text's PDF, given with it: paired again by name (PageFile.numbered)
+                pages.append({"file": page.file.pdf_filename, "pdf": _keep_pdf(user, page.file.pdf)})
         payload = {
             "pages": pages,
             "number": plan.number,

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -37,6 +37,7 @@ from edition.images import PageRenderError, RenderedPage, render_pdf, store_rend
 
 from . import service
 from .issuejoin import JoinedArticle, join_issue
+from .jumps import resemblance
 from .matching import AuthorChoice
 from .parser import ParsedArticle, PrintPageError, parse_page
 from .service import (
@@ -73,21 +74,46 @@ class IssueImportError(PageImportError):
 
 @dataclass
 class PageFile:
-    """One page of the issue as uploaded: its number in the issue, file name, bytes, and whether it is a PDF."""
+    """One page of the issue as uploaded: its number in the issue, file name, bytes, and whether it is a PDF; or
+    its text export with its PDF beside it (`pdf`): the text from the export, the PDF and the areas from the PDF."""
 
     number: int
     filename: str
     data: bytes
     name: str = ""  # the page's name when given; else the page keeps its name or takes its top section's
     is_pdf: bool = False
+    pdf: bytes = b""  # a text page's PDF, given with it
+    pdf_filename: str = ""
+
+    @property
+    def pdf_data(self) -> bytes:
+        """The page's PDF, whether it is the page or was given with its text; b"" without one."""
+        return self.data if self.is_pdf else self.pdf
 
     @classmethod
     def numbered(cls, files: list[tuple[str, bytes]], first: int = 1) -> list[PageFile]:
-        """Pages from (file name, bytes) in the order given, numbered from `first`; `.pdf` names are PDFs."""
-        return [
-            cls(first + i, name, data, is_pdf=name.lower().endswith(PDF_SUFFIX))
-            for i, (name, data) in enumerate(files)
-        ]
+        """Pages from (file name, bytes) in the order given, numbered from `first`; `.pdf` names are PDFs. A
+        text export and a PDF of the same name (第01版.txt and 第01版.pdf) are one page, where the first of them
+        stands."""
+        pages: list[PageFile] = []
+        by_stem: dict[str, PageFile] = {}
+        for name, data in files:
+            is_pdf = name.lower().endswith(PDF_SUFFIX)
+            stem = name.rsplit(".", 1)[0].lower() if "." in name else name.lower()
+            other = by_stem.get(stem)
+            if other is not None and not other.pdf and other.is_pdf != is_pdf:
+                text, pdf = (
+                    ((name, data), (other.filename, other.data))
+                    if other.is_pdf
+                    else ((other.filename, other.data), (name, data))
+                )
+                other.filename, other.data, other.is_pdf = text[0], text[1], False
+                other.pdf_filename, other.pdf = pdf
+                continue
+            page = cls(first + len(pages), name, data, is_pdf=is_pdf)
+            pages.append(page)
+            by_stem.setdefault(stem, page)
+        return pages
 
 
 @dataclass
@@ -120,7 +146,7 @@ class PlannedPage:
     @property
     def attaches_pdf(self) -> bool:
         """A page PDF goes onto a page without one; a page that has one keeps it."""
-        return self.file.is_pdf and not (self.page is not None and self.page.pdf)
+        return bool(self.file.pdf_data) and not (self.page is not None and self.page.pdf)
 
 
 @dataclass
@@ -221,6 +247,8 @@ def plan_issue(pages: list[PageFile], number: int, date: datetime.date) -> Issue
             page.parsed = parse_page(page.text, sections=sections)
         except PrintPageError as exc:
             raise IssueImportError(page.filename, exc) from None
+        if page.file.pdf:
+            page.areas = _areas_by_title(page.areas, page.parsed)
     return _resolve(read, number, date)
 
 
@@ -229,25 +257,44 @@ def _read(page: PageFile) -> PlannedPage:
     try:
         areas, warnings = [], []
         if page.is_pdf:
-            text, areas, warnings = _read_pdf(page)
+            text, areas, warnings = _read_pdf(page.filename, page.data)
         else:
             text = read_text(page.data)
     except PrintPageError as exc:
         raise IssueImportError(page.filename, exc) from None
-    return PlannedPage(page, text, [], areas, [f"{page.filename}: {warning}" for warning in warnings])
+    if page.pdf:  # its PDF, given with it: the areas (matched by title once the text is parsed)
+        try:
+            _text, areas, warnings = _read_pdf(page.pdf_filename, page.pdf)
+        except PrintPageError as exc:
+            raise IssueImportError(page.pdf_filename, exc) from None
+    named = page.pdf_filename or page.filename
+    return PlannedPage(page, text, [], areas, [f"{named}: {warning}" for warning in warnings])
 
 
-def _read_pdf(page: PageFile) -> tuple[str, list, list[str]]:
+def _read_pdf(filename: str, data: bytes) -> tuple[str, list, list[str]]:
     """The text and areas of a page PDF: checked as any uploaded PDF is, then read by printimport/pdfpage.py
     (imported here: it needs PDFium, which only a PDF page does)."""
     try:
-        validate_pdf_upload(SimpleUploadedFile(page.filename, page.data, content_type="application/pdf"))
+        validate_pdf_upload(SimpleUploadedFile(filename, data, content_type="application/pdf"))
     except ValidationError as exc:
         raise PageImportError(None, " ".join(exc.messages)) from None
     from .pdfpage import read_page_pdf
 
-    found = read_page_pdf(page.data)
+    found = read_page_pdf(data)
     return found.text, list(found.areas), list(found.warnings)
+
+
+def _areas_by_title(areas: list, parsed: list[ParsedArticle]) -> list:
+    """The areas a page's PDF showed, put on the lines of the text export's articles with the same title (the
+    PDF's own text numbers its lines otherwise): the same title, else the most alike (printimport/jumps.py
+    `resemblance`); an area whose title is like no article's keeps a line no article has, and is warned about."""
+    placed = []
+    for area in areas:
+        scored = [(resemblance(item.title, area.title), item) for item in parsed]
+        best = max(scored, key=lambda pair: pair[0], default=(0, None))
+        line = best[1].line if best[0] >= 2 else 0
+        placed.append(replace(area, line=line))
+    return placed
 
 
 def _resolve(read: list[PlannedPage], number: int, date: datetime.date, lock=False) -> IssuePlan:
@@ -295,12 +342,21 @@ def _plan_areas(plan: IssuePlan) -> list[PlannedArea]:
         for found in page.areas:
             article = at.get((page.number, found.line))
             if article is None:
-                plan.warnings.append(
-                    _(
+                if page.file.pdf:  # matched by title (_areas_by_title): none of the text's articles has it
+                    message = _(
+                        "%(file)s: the PDF shows “%(title)s”, which the page's text does not have; its area was "
+                        "left out."
+                    )
+                else:
+                    message = _(
                         "%(file)s: an area was found at line %(line)d, where no article starts; it was left out."
                     )
-                    % {"file": page.filename, "line": found.line}
-                )
+                values = {
+                    "file": page.file.pdf_filename or page.filename,
+                    "line": found.line,
+                    "title": found.title,
+                }
+                plan.warnings.append(message % values)
                 continue
             if (page.number, id(article)) in seen:
                 continue
@@ -320,7 +376,7 @@ def execute_issue(plan: IssuePlan, user) -> IssueReport:
     for page in plan.pages:
         if page.attaches_pdf:
             try:
-                rendered[page.number] = render_pdf(page.file.data)
+                rendered[page.number] = render_pdf(page.file.pdf_data)
             except PageRenderError as exc:
                 raise IssueImportError(page.filename, PrintPageError(None, str(exc))) from None
 
@@ -349,7 +405,7 @@ def _write(plan: IssuePlan, user, rendered: dict[int, RenderedPage], stored: lis
         page = pages[planned.number] = write_page(issue, planned.page, planned.number, planned.name)
         if attach:
             name = f"issue-{issue.number}-page-{planned.number}.pdf"
-            page.pdf.save(name, ContentFile(planned.file.data), save=False)
+            page.pdf.save(name, ContentFile(planned.file.pdf_data), save=False)
             page.save(update_fields=["pdf"])
             stored.append((page.pdf.storage, page.pdf.name))
             store_rendered_image(page, rendered[planned.number])

@@ -1,7 +1,8 @@
 """`manage.py import_issue PAGE1.txt PAGE2.pdf … --number N --date YYYY-MM-DD`: an issue's pages as draft articles.
 
 A thin command over printimport/issueplan.py (the pages of one issue together, articles that jump pages joined),
-which the issue admin's upload uses too.  The pages are numbered in the order given, from `--page`.
+which the issue admin's upload uses too.  The pages are numbered in the order given, from `--page`; a text export
+and a PDF of the same name (page1.txt page1.pdf) are one page: its articles from the text, their areas from the PDF.
 """
 
 import datetime
@@ -47,7 +48,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "paths", nargs="+", help="The pages in order: UTF-8 plain text, or page PDFs (ending in .pdf)."
+            "paths",
+            nargs="+",
+            help="The pages in order: UTF-8 plain text, or page PDFs (ending in .pdf); a text and a PDF of the "
+            "same name are one page (the articles from the text, their areas from the PDF).",
         )
         parser.add_argument("--number", type=int, required=True, help="The issue number (总第N期).")
         parser.add_argument("--date", type=_date, required=True, help="The publication date, YYYY-MM-DD.")
