@@ -8,10 +8,10 @@ from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import Listing, Section, listing
+from articles.models import Byline, Listing, Section, listing
 from core.fragments import shared_fragment
 from core.urls_cache import cached_reverse
 
@@ -80,6 +80,28 @@ def time_element(value, format_name: str = "SHORT_DATE_FORMAT"):
         local.isoformat(timespec="seconds"),
         _formatted(shown, format_name, translation.get_language() or ""),
     )
+
+
+def byline_html(bylines) -> SafeString:
+    """An article's byline as print sets it from its bylines' (role, name) in order, each role once per run:
+    本报记者 林知远 王启航 通讯员 苏晴. The desk editor (编辑) is credited on the article page only."""
+    labels = dict(Byline.Role.choices)
+    parts, last = [], None
+    for index, (role, name) in enumerate(bylines):
+        if role == Byline.Role.EDITOR:
+            continue
+        if role != last:
+            label = escape(labels.get(role, role))
+            parts.append(f'{" " if index else ""}<span class="byline__role">{label}</span>')
+            last = role
+        parts.append(f" {escape(name)}")
+    return mark_safe("".join(parts))  # noqa: S308 - escaped labels and names
+
+
+@register.filter
+def byline_text(bylines) -> SafeString:
+    """`byline_html` of an article's bylines (model instances with their authors loaded)."""
+    return byline_html([(byline.role, byline.author.name) for byline in bylines])
 
 
 def _shared_context(**values) -> dict:

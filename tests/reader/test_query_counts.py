@@ -123,22 +123,24 @@ PAGES = {
 FRAGMENT_MISS_QUERIES = 2
 # Fragments of a page's own: the article page's lists of the newest articles of each of its links (one query);
 # an entity listing's count for its pagination, shared by all its pages (an author's: per role); and the
-# listing items (reader/items.py: the articles, their bylines), shared by every page that lists them.
-ITEM_QUERIES = 2
+# listing items (reader/items.py: the articles with their bylines, one statement), shared by every page that
+# lists them.
+ITEM_QUERIES = 1
 OWN_FRAGMENT_QUERIES = {
     "article": 1,
     # Today's paper (two queries while no issue is released), the issue's layout (its articles' ids, its pages),
-    # its neighbours (the issues before and after it), the latest web-only news (their ids), the lead (the article,
-    # its bylines), and the items.
-    "home": 2 + 2 + 2 + 1 + 2 + ITEM_QUERIES,
-    "issue": 2 + 2 + ITEM_QUERIES,
+    # its neighbours (the issues before and after it, one query), the latest web-only news (their ids), the lead
+    # (the article, its bylines), and the items.
+    "home": 2 + 2 + 1 + 1 + 2 + ITEM_QUERIES,
+    "issue": 2 + 1 + ITEM_QUERIES,
     # The count, the page's ids, and the items.
     **dict.fromkeys(("event", "tag", "section"), 1 + 1 + ITEM_QUERIES),
     # The author's counts by role (one query; one more for an author in an organization: whether it has a
     # page), the page's ids (a range of the listing index for each role the page spans: one here), the items.
     "author": 1 + 1 + ITEM_QUERIES,
-    # The organization's facts (public? its parent? its units, events and their count) and the count; the items.
-    "organization": 5 + 1 + ITEM_QUERIES,
+    # The organization's facts (itself, its parent and units, whether each is public; its events and their
+    # count) and the count; the items.
+    "organization": 2 + 1 + ITEM_QUERIES,
 }
 
 
