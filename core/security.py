@@ -16,12 +16,15 @@ from csp.utils import default_config
 from django.conf import settings
 from django.contrib import admin
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
+
+from core.urls_cache import cached_reverse
 
 
 def admin_prefix() -> str:
+    """Remembered (core/urls_cache.py): the CSP middleware asks on every response."""
     try:
-        return reverse("admin:index")
+        return cached_reverse("admin:index")
     except NoReverseMatch:  # pragma: no cover - the admin is always installed here
         return "/admin/"
 

@@ -233,6 +233,15 @@ def prefetched(article, name: str, model, objects: list) -> None:
     article._prefetched_objects_cache[name] = queryset
 
 
+def linked(article, name: str):
+    """What `article.<name>.all()` gives (bylines, tags, organizations, events, photos), read straight from
+    the prefetched results where they are installed: the article page reads each of them three or four times
+    (the page, its related articles, its structured data), and every `article.tags` builds the relation's
+    manager anew (docs/performance.md). Without prefetched results, the manager's query."""
+    found = getattr(article, "_prefetched_objects_cache", {}).get(name)
+    return found if found is not None else getattr(article, name).all()
+
+
 def load_links(article, also: tuple[str, list] | None = None) -> list[LinkRow]:
     """Bylines with their authors, tags, organizations and events of `article` in one query, in the order the
     page shows them (bylines by position, organizations by name, events by date then name), installed as

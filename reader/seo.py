@@ -21,6 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from articles.models import Byline
 from articles.richtext import article_text, excerpt
 from core import renditions
+from reader.loading import linked
 
 DESCRIPTION_LENGTH = 120
 PAPER_TIME_ZONE = ZoneInfo(settings.TIME_ZONE)
@@ -96,7 +97,9 @@ def shared_images(request, article, picture_url=None) -> list[dict]:
             (article.image.name, article.image_width, article.image_height, article.image_caption)
         )
     if "photos" in getattr(article, "_prefetched_objects_cache", {}):
-        pictures += [(p.image.name, p.width, p.height, p.caption) for p in article.photos.all() if p.image]
+        pictures += [
+            (p.image.name, p.width, p.height, p.caption) for p in linked(article, "photos") if p.image
+        ]
     images = []
     for name, width, height, caption in pictures:
         found = renditions.picture(name, width, height, url=picture_url)
@@ -134,10 +137,10 @@ def open_graph(request, article, picture_url=None) -> list[tuple[str, str]]:
     props.append(("article:modified_time", iso_datetime(article.updated_at)))
     if article.section_id:
         props.append(("article:section", article.section.name))
-    for byline in article.bylines.all():
+    for byline in linked(article, "bylines"):
         if byline.role in AUTHOR_ROLES:
             props.append(("article:author", absolute(request, byline.author.get_absolute_url())))
-    for tag in sorted(article.tags.all(), key=lambda t: t.name):
+    for tag in sorted(linked(article, "tags"), key=lambda t: t.name):
         props.append(("article:tag", tag.name))
     return props
 
@@ -147,7 +150,7 @@ def _image_alt(article) -> str:
     photo's."""
     if article.image:
         return article.image_alt or article.image_caption or article.title
-    first = next(p for p in article.photos.all() if p.image)  # shared_images found one: they are loaded
+    first = next(p for p in linked(article, "photos") if p.image)  # shared_images found one: they are loaded
     return first.alt or first.caption or article.title
 
 
@@ -188,7 +191,7 @@ def news_article(request, article, picture_url=None) -> dict:
     if article.section_id:
         data["articleSection"] = article.section.name
     data.update(_credits(request, article))
-    tags = sorted(tag.name for tag in article.tags.all())
+    tags = sorted(tag.name for tag in linked(article, "tags"))
     if tags:
         data["keywords"] = tags
     mentions = _mentions(request, article)
@@ -201,7 +204,7 @@ def news_article(request, article, picture_url=None) -> dict:
 def _credits(request, article) -> dict:
     """author (the paper itself when no one signed), contributor and editor, from the bylines."""
     authors, contributors, editors = [], [], []
-    for byline in article.bylines.all():
+    for byline in linked(article, "bylines"):
         if byline.role in AUTHOR_ROLES:
             authors.append(_person(request, byline.author))
         elif byline.role == Byline.Role.EDITOR:
@@ -227,7 +230,7 @@ def _mentions(request, article) -> list[dict]:
     """The organizations and events the article is linked to."""
     mentions = [
         {"@type": "Organization", "name": o.name, "url": absolute(request, o.get_absolute_url())}
-        for o in article.organizations.all()
+        for o in linked(article, "organizations")
     ]
     mentions += [
         {
@@ -236,7 +239,7 @@ def _mentions(request, article) -> list[dict]:
             "startDate": e.start_date.isoformat(),
             "url": absolute(request, e.get_absolute_url()),
         }
-        for e in article.events.all()
+        for e in linked(article, "events")
     ]
     return mentions
 

@@ -13,7 +13,7 @@ from articles.names import byline_groups
 from articles.querysets import published_sql, sql_datetime
 from core.fragments import shared_fragments
 from core.prepared import fetch
-from reader.loading import LinkKind, LinkRow, converted, from_row, load_article, load_links
+from reader.loading import LinkKind, LinkRow, converted, from_row, linked, load_article, load_links
 
 RELATED_COUNT = 5
 # Related articles are chosen among the newest articles of each shared tag, organization and event.
@@ -38,9 +38,9 @@ def related_articles(article, limit: int = RELATED_COUNT) -> list:
     Each link's list is what every article page with that link repeats, so it is a shared fragment
     (core/fragments.py): as fresh as whole pages, computed for all the links missing in one query.
     """
-    links = [("tag", tag.pk) for tag in article.tags.all()]
-    links += [("organization", organization.pk) for organization in article.organizations.all()]
-    links += [("event", event.pk) for event in article.events.all()]
+    links = [("tag", tag.pk) for tag in linked(article, "tags")]
+    links += [("organization", organization.pk) for organization in linked(article, "organizations")]
+    links += [("event", event.pk) for event in linked(article, "events")]
     if not links:
         return []
     names = {f"related|{kind}|{pk}": (kind, pk) for kind, pk in links}
@@ -161,19 +161,19 @@ def render_article(request, article, *, preview=False, extra_context=None):
     # load_article installed them already when there are none (most articles).
     if "photos" not in getattr(article, "_prefetched_objects_cache", {}):
         prefetch_related_objects([article], "photos")
-    bylines = list(article.bylines.all())
+    bylines = list(linked(article, "bylines"))
     context = {
         "article": article,
         "preview": preview,
         "credits": byline_groups(b for b in bylines if b.role != Byline.Role.EDITOR),
         "desk_editors": [b.author for b in bylines if b.role == Byline.Role.EDITOR],
-        "tags": sorted((tag for tag in article.tags.all() if tag.slug), key=lambda tag: tag.name),
-        "organizations": list(article.organizations.all()),
-        "events": list(article.events.all()),
+        "tags": sorted((tag for tag in linked(article, "tags") if tag.slug), key=lambda tag: tag.name),
+        "organizations": list(linked(article, "organizations")),
+        "events": list(linked(article, "events")),
         "related": related_articles(article),
         "previous_article": previous,
         "next_article": following,
-        "photos": [photo for photo in article.photos.all() if photo.image],
+        "photos": [photo for photo in linked(article, "photos") if photo.image],
     }
     if extra_context:
         context.update(extra_context)
