@@ -13,29 +13,13 @@ each browser module so the rest of the suite runs with the check in force.
 """
 
 import os
-import shutil
 
 import pytest
 
+from tests.browser.chromium import CHROMIUM_ARGS, chromium_path
 from tests.conftest import skip_or_fail
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 VIEWPORT = {"width": 1280, "height": 800}
-
-
-def chromium_path() -> str | None:
-    """CHROMIUM_PATH if set, else Debian's `chromium` (or Ubuntu's `chromium-browser`) on PATH."""
-    for candidate in (os.environ.get("CHROMIUM_PATH"), "chromium", "chromium-browser"):
-        found = candidate and shutil.which(candidate)
-        if found:
-            return found
-    return None
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,9 @@ from django.urls import reverse
 
 from articles.models import Article, IssuePage, PageArea
 from printimport.issueplan import PageFile, execute_issue, plan_issue
+from printimport.parser import PrintPageError
 from printimport.pdfpage import read_page_pdf
+from printimport.service import describe_error
 from tests.factories import UserFactory, editor
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +96,12 @@ def test_the_admin_takes_a_text_with_its_pdf(client):
     assert done.status_code == 200
     page = IssuePage.objects.get(issue__number=1503)
     assert page.pdf and PageArea.objects.filter(page=page).count() == len(truth["articles"])
+
+
+def test_a_bad_pdf_beside_its_text_is_refused_naming_the_pdf():
+    pdf, _truth = layout("four-columns")
+    pages = PageFile.numbered([("p1.txt", text_export(pdf)), ("p1.pdf", b"%PDF-1.7 not really")])
+    with pytest.raises(PrintPageError) as refused:
+        plan_issue(pages, 1504, DAY)
+    assert describe_error(refused.value).startswith("p1.pdf: ")
+    assert not IssuePage.objects.filter(issue__number=1504).exists()

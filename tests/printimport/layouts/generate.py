@@ -18,7 +18,6 @@ import base64
 import html
 import io
 import json
-import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,16 +25,10 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
+from tests.browser.chromium import CHROMIUM_ARGS, chromium_path  # noqa: E402
 from tests.printimport.layouts.content import NAMES, TITLES, paragraphs  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
 SERIF = "'Noto Serif CJK SC', serif"
 SANS = "'Noto Sans CJK SC', sans-serif"
 
@@ -434,7 +427,7 @@ def generate(names: list[str] | None = None, out: Path = HERE, layouts: list[Lay
     unknown = set(names or ()) - {layout.name for layout in layouts}
     if unknown:
         raise SystemExit(f"unknown layouts: {', '.join(sorted(unknown))}")
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    executable = chromium_path()
     if not executable:
         raise SystemExit("needs Chromium (apt-get install chromium)")
     out.mkdir(parents=True, exist_ok=True)
