@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +21,7 @@ from articles.querysets import published_q
 from core.fragments import shared_fragment
 
 from ..items import ItemStyle, listing_items
-from ..loading import load_article, load_bylines
+from ..loading import adjacent_public_issues, load_article, load_bylines, todays_paper
 
 # How many web-only articles the front page lists beside the paper.
 LATEST_COUNT = 8
@@ -75,17 +75,9 @@ def pick_lead(rows):
 
 
 def adjacent_issues(issue) -> tuple:
-    """The public issues just before and after `issue` (either may be None), in one query: each found by a
-    subquery, both rows fetched together. They were two queries, and the issue page asked them twice: 3.2 →
-    1.6 ms at 100,000 articles, median of 100, in process."""
-    public = Issue.objects.with_public_articles()
-    before = public.filter(date__lt=issue.date).order_by("-date").values("pk")[:1]
-    after = public.filter(date__gt=issue.date).order_by("date").values("pk")[:1]
-    found = list(Issue.objects.filter(Q(pk=Subquery(before)) | Q(pk=Subquery(after))))
-    return (
-        next((other for other in found if other.date < issue.date), None),
-        next((other for other in found if other.date > issue.date), None),
-    )
+    """The public issues just before and after `issue` (either may be None), in one prepared statement
+    (reader/loading.py `nearest_public_issues`)."""
+    return adjacent_public_issues(issue)
 
 
 def shared_layout(issue) -> dict:
@@ -129,7 +121,7 @@ def home(request):
     # Which issue is today's paper, its layout and neighbours, its lead and the latest web-only news change
     # only with public content or at a scheduled release or publication: shared fragments (core/fragments.py), as
     # fresh as the page. With them kept, the front page runs no query at all.
-    issue = shared_fragment("todays-paper", Issue.objects.todays_paper)
+    issue = shared_fragment("todays-paper", todays_paper)
     latest = shared_fragment("latest-web-news", latest_web_news)
     layout = shared_layout(issue) if issue else {"pages": [], "unplaced": [], "lead": None}
     lead = layout["lead"]
