@@ -15,7 +15,6 @@ from typing import NamedTuple
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
 from articles.models import (
@@ -29,7 +28,7 @@ from articles.models import (
     IssuePage,
     Section,
 )
-from articles.querysets import published_sql, sql_datetime
+from articles.querysets import published_sql
 from core.prepared import fetch
 from people.models import Author, Organization
 
@@ -316,9 +315,9 @@ def load_bylines(articles) -> None:
 _ISSUE_COLUMNS = tuple((Issue, f.attname, "i") for f in Issue._meta.concrete_fields)
 
 
-@functools.lru_cache(maxsize=8)
-def _nearest_issues_sql(vendor: str, sides: tuple) -> str:
-    """The statement of `nearest_public_issues` for `sides` ((condition, direction) each)."""
+@functools.lru_cache(maxsize=4)
+def _adjacent_issues_sql(vendor: str) -> str:
+    """The statement of `adjacent_public_issues`: the issue before (side 0) and after (side 1)."""
     del vendor  # part of the cache key: published_sql is the database's
     quote = connection.ops.quote_name
     columns = ", ".join(f"i.{quote(f.column)}" for f in Issue._meta.concrete_fields)
@@ -327,44 +326,23 @@ def _nearest_issues_sql(vendor: str, sides: tuple) -> str:
         f"EXISTS (SELECT 1 FROM {quote(Article._meta.db_table)} a"
         f" WHERE a.{quote(Article._meta.get_field('issue').column)} = i.id AND {visible})"
     )
+    date = quote("date")
     return " UNION ALL ".join(
-        f"SELECT * FROM (SELECT {columns}, {number} AS side FROM {quote(Issue._meta.db_table)} i"
-        f" WHERE {condition} AND {public} ORDER BY i.{quote('date')} {direction} LIMIT 1) AS side{number}"
-        for number, (condition, direction) in enumerate(sides)
+        f"SELECT * FROM (SELECT {columns}, {side} AS side FROM {quote(Issue._meta.db_table)} i"
+        f" WHERE i.{date} {compare} %s AND {public} ORDER BY i.{date} {direction} LIMIT 1) AS side{side}"
+        for side, compare, direction in ((0, "<", "DESC"), (1, ">", "ASC"))
     )
-
-
-def nearest_public_issues(sides: list[tuple[str, str, list]], now=None) -> list:
-    """For each side (condition, "ASC" or "DESC", its parameters): the first issue by date in that direction that
-    meets the condition (SQL on the issue table as `i`) and has an article the public may see
-    (`IssueQuerySet.with_public_articles`), or None; all in one prepared statement (core/prepared.py). As
-    querysets these cost more to compile than to run: 4–5 ms for an issue's neighbours, 4 ms for today's paper,
-    on every front and issue page rendered without fragments (docs/performance.md)."""
-    _visible, visible_params = published_sql("a", now)
-    params = []
-    for _condition, _direction, values in sides:
-        params += [*values, *visible_params]
-    shape = tuple((condition, direction) for condition, direction, _values in sides)
-    rows = converted(_ISSUE_COLUMNS, fetch(_nearest_issues_sql(connection.vendor, shape), params))
-    attnames = tuple(attname for _model, attname, _alias in _ISSUE_COLUMNS)
-    found = {row[-1]: Issue.from_db(connection.alias, attnames, row[:-1]) for row in rows}
-    return [found.get(number) for number in range(len(sides))]
-
-
-def todays_paper(now=None):
-    """`IssueQuerySet.todays_paper` (今日报纸) in one prepared statement; tests/reader/test_todays_paper.py holds
-    the two equal."""
-    now = now or timezone.now()
-    released, never_released = nearest_public_issues(
-        [("i.released_at <= %s", "DESC", [sql_datetime(now)]), ("i.released_at IS NULL", "DESC", [])], now
-    )
-    return released or never_released
 
 
 def adjacent_public_issues(issue, now=None) -> tuple:
-    """The public issues just before and after `issue` by date (either may be None)."""
+    """The public issues just before and after `issue` by date (either may be None): issues with an article
+    the public may see (`IssueQuerySet.with_public_articles`), in one prepared statement (core/prepared.py).
+    As a queryset they cost more to compile than to run (4.8 ms, on every front and issue page rendered
+    without fragments; docs/performance.md). tests/reader/test_todays_paper.py holds them equal to the ORM's."""
+    _visible, visible_params = published_sql("a", now)
     day = connection.ops.adapt_datefield_value(issue.date)
-    before, after = nearest_public_issues(
-        [("i.date < %s", "DESC", [day]), ("i.date > %s", "ASC", [day])], now
-    )
-    return before, after
+    params = [day, *visible_params, day, *visible_params]
+    rows = converted(_ISSUE_COLUMNS, fetch(_adjacent_issues_sql(connection.vendor), params))
+    attnames = tuple(attname for _model, attname, _alias in _ISSUE_COLUMNS)
+    found = {row[-1]: Issue.from_db(connection.alias, attnames, row[:-1]) for row in rows}
+    return found.get(0), found.get(1)

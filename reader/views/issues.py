@@ -21,7 +21,7 @@ from articles.querysets import published_q
 from core.fragments import shared_fragment
 
 from ..items import ItemStyle, listing_items
-from ..loading import adjacent_public_issues, load_article, load_bylines, todays_paper
+from ..loading import adjacent_public_issues, load_article, load_bylines
 
 # How many web-only articles the front page lists beside the paper.
 LATEST_COUNT = 8
@@ -74,12 +74,6 @@ def pick_lead(rows):
     return rows[0][0]
 
 
-def adjacent_issues(issue) -> tuple:
-    """The public issues just before and after `issue` (either may be None), in one prepared statement
-    (reader/loading.py `nearest_public_issues`)."""
-    return adjacent_public_issues(issue)
-
-
 def shared_layout(issue) -> dict:
     """`issue_layout`, kept as a shared fragment."""
     return shared_fragment(f"issue-layout|{issue.pk}", lambda: issue_layout(issue))
@@ -87,7 +81,7 @@ def shared_layout(issue) -> dict:
 
 def neighbours(issue) -> tuple:
     """The public issues just before and after `issue` (either may be None), kept as a shared fragment."""
-    return shared_fragment(f"issue-neighbours|{issue.pk}", lambda: adjacent_issues(issue))
+    return shared_fragment(f"issue-neighbours|{issue.pk}", lambda: adjacent_public_issues(issue))
 
 
 def latest_web_news() -> list[int]:
@@ -121,7 +115,7 @@ def home(request):
     # Which issue is today's paper, its layout and neighbours, its lead and the latest web-only news change
     # only with public content or at a scheduled release or publication: shared fragments (core/fragments.py), as
     # fresh as the page. With them kept, the front page runs no query at all.
-    issue = shared_fragment("todays-paper", todays_paper)
+    issue = shared_fragment("todays-paper", Issue.objects.todays_paper)
     latest = shared_fragment("latest-web-news", latest_web_news)
     layout = shared_layout(issue) if issue else {"pages": [], "unplaced": [], "lead": None}
     lead = layout["lead"]

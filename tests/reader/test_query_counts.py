@@ -128,10 +128,10 @@ FRAGMENT_MISS_QUERIES = 2
 ITEM_QUERIES = 1
 OWN_FRAGMENT_QUERIES = {
     "article": 1,
-    # Today's paper (one statement: reader/loading.py todays_paper), the issue's layout (its articles' ids, its pages),
+    # Today's paper (two queries while no issue is released), the issue's layout (its articles' ids, its pages),
     # its neighbours (the issues before and after it, one query), the latest web-only news (their ids), the lead
     # (the article, its bylines), and the items.
-    "home": 1 + 2 + 1 + 1 + 2 + ITEM_QUERIES,
+    "home": 2 + 2 + 1 + 1 + 2 + ITEM_QUERIES,
     "issue": 2 + 1 + ITEM_QUERIES,
     # The count, the page's ids, and the items.
     **dict.fromkeys(("event", "tag", "section"), 1 + 1 + ITEM_QUERIES),
