@@ -157,64 +157,110 @@ def converted(columns: tuple, rows: list) -> list:
     return [tuple(row) for row in compiler.apply_converters(rows, converters)]
 
 
-@functools.lru_cache(maxsize=4)
-def _article_statement(vendor: str) -> tuple[str, tuple, tuple]:
-    """The article page's article query (published only; the time is the last parameter), its columns, and the
-    (relation, model, attnames) that follow the article's own attnames in each row. The row's last column, after
-    those, tells whether the article has photos (组图): most have none, and then they need no query."""
+@functools.lru_cache(maxsize=32)
+def articles_statement(vendor: str, fields: tuple, relations: tuple, count: int, extra: str = ""):
+    """A statement of the published articles among `count` ids (the ids, then the visibility rule's
+    parameters), as `select_related` and `only` would load them: the article's `fields` (attnames), each of
+    `relations` ((name, model, alias, attnames), joined LEFT) with its attnames, then `extra` (an SQL
+    expression on `a`, or nothing). Returns the SQL, its columns (model, attname, alias) for `converted`, and
+    the parts of a row ((relation or "", model, attnames), in order) for `articles_from_rows`."""
     del vendor  # part of the cache key: published_sql is the database's
     quote = connection.ops.quote_name
-    fields = [f for f in Article._meta.concrete_fields if f.attname not in ARTICLE_DEFERRED]
-    columns = [(Article, f.attname, "a") for f in fields]
-    select = [f"a.{quote(f.column)}" for f in fields]
-    joins, parts = [], [("", Article, tuple(f.attname for f in fields))]
-    for name, model, alias in ARTICLE_RELATIONS:
-        related = model._meta.concrete_fields
-        columns += [(model, f.attname, alias) for f in related]
-        select += [f"{alias}.{quote(f.column)}" for f in related]
+    columns = [(Article, name, "a") for name in fields]
+    select = [f"a.{quote(Article._meta.get_field(name).column)}" for name in fields]
+    joins, parts = [], [("", Article, fields)]
+    for name, model, alias, attnames in relations:
+        columns += [(model, attname, alias) for attname in attnames]
+        select += [f"{alias}.{quote(model._meta.get_field(attname).column)}" for attname in attnames]
         column = quote(Article._meta.get_field(name).column)
         joins.append(f"LEFT JOIN {quote(model._meta.db_table)} {alias} ON {alias}.id = a.{column}")
-        parts.append((name, model, tuple(f.attname for f in related)))
+        parts.append((name, model, attnames))
+    if extra:
+        select.append(extra)
+    visible, _params = published_sql("a")
+    ids = "= %s" if count == 1 else f"IN ({', '.join(['%s'] * count)})"
+    sql = (
+        f"SELECT {', '.join(select)} FROM {quote(Article._meta.db_table)} a {' '.join(joins)}"
+        f" WHERE a.id {ids} AND {visible}"
+    )
+    return sql, tuple(columns), tuple(parts)
+
+
+def articles_from_rows(rows: list, columns: tuple, parts: tuple) -> list:
+    """The articles of `articles_statement`'s rows, each with its relations cached (as select_related does);
+    a row's columns after the parts' are left on the article as `_extra` (a tuple)."""
+    articles = []
+    for row in converted(columns, rows):
+        start = 0
+        article = None
+        for name, model, attnames in parts:
+            values = row[start : start + len(attnames)]
+            start += len(attnames)
+            if article is None:
+                article = from_row(model, attnames, values)
+                continue
+            field = Article._meta.get_field(name)
+            related = None if getattr(article, field.attname) is None else from_row(model, attnames, values)
+            field.set_cached_value(article, related)
+        article._extra = row[start:]
+        articles.append(article)
+    return articles
+
+
+def _all_fields(model, deferred=()) -> tuple:
+    return tuple(f.attname for f in model._meta.concrete_fields if f.attname not in deferred)
+
+
+@functools.lru_cache(maxsize=4)
+def _article_statement(vendor: str) -> tuple[str, tuple, tuple]:
+    """The article page's article query: every column but ARTICLE_DEFERRED, with its issue, page and section
+    whole. The row's last column tells whether the article has photos (组图): most have none, and then they
+    need no query."""
+    quote = connection.ops.quote_name
     photos = ArticlePhoto._meta
-    select.append(
+    has_photos = (
         f"EXISTS (SELECT 1 FROM {quote(photos.db_table)} ph"
         f" WHERE ph.{quote(photos.get_field('article').column)} = a.{quote(Article._meta.pk.column)})"
     )
-    visible, _params = published_sql("a")
-    sql = (
-        f"SELECT {', '.join(select)} FROM {quote(Article._meta.db_table)} a {' '.join(joins)}"
-        f" WHERE a.id = %s AND {visible}"
-    )
-    return sql, tuple(columns), tuple(parts)
+    relations = tuple((name, model, alias, _all_fields(model)) for name, model, alias in ARTICLE_RELATIONS)
+    return articles_statement(vendor, _all_fields(Article, ARTICLE_DEFERRED), relations, 1, extra=has_photos)
+
+
+def _pk_in_range(pk) -> bool:
+    """Whether the database could hold an article numbered `pk` (it refuses a number out of range, as the
+    ORM knows)."""
+    low, high = connection.ops.integer_field_range(Article._meta.pk.get_internal_type())
+    return low <= pk <= high
 
 
 def load_article(pk: int):
     """The published article `pk` with its issue, page and section (as select_related would load them), in one
     prepared statement; None if there is no such article or the public may not see it. An article without
     photos has them installed as prefetched (none): `article.photos.all()` costs no query then."""
-    low, high = connection.ops.integer_field_range(Article._meta.pk.get_internal_type())
-    if not low <= pk <= high:  # no such row; the database would refuse the number (as the ORM knows)
+    if not _pk_in_range(pk):
         return None
     sql, columns, parts = _article_statement(connection.vendor)
     _visible, params = published_sql("a")
     rows = fetch(sql, [pk, *params])
     if not rows:
         return None
-    row = converted(columns, rows)[0]
-    start = 0
-    article = None
-    for name, model, attnames in parts:
-        values = row[start : start + len(attnames)]
-        start += len(attnames)
-        if article is None:
-            article = from_row(model, attnames, values)
-            continue
-        field = Article._meta.get_field(name)
-        related = None if getattr(article, field.attname) is None else from_row(model, attnames, values)
-        field.set_cached_value(article, related)
-    if not row[start]:  # no photos (SQLite says 0, PostgreSQL false)
+    article = articles_from_rows(rows, columns, parts)[0]
+    if not article._extra[0]:  # no photos (SQLite says 0, PostgreSQL false)
         prefetched(article, "photos", ArticlePhoto, [])
     return article
+
+
+def load_published(ids, fields: tuple, relations: tuple) -> dict:
+    """{id: article} of the published articles among `ids` (a page of search results), with `fields` and
+    `relations` as `articles_statement` takes them, in one prepared statement."""
+    ids = sorted({pk for pk in ids if _pk_in_range(pk)})
+    if not ids:
+        return {}
+    sql, columns, parts = articles_statement(connection.vendor, fields, relations, len(ids))
+    _visible, params = published_sql("a")
+    return {
+        article.pk: article for article in articles_from_rows(fetch(sql, [*ids, *params]), columns, parts)
+    }
 
 
 def _byline(pk, article_id, role, order, author_id, name, slug):

@@ -14,7 +14,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cached_property
+from functools import cache, cached_property
 
 import rjieba
 from django.conf import settings
@@ -32,9 +32,9 @@ MAX_QUERY_CHARS = 100  # longer queries are cut here: no reader types more, and 
 MAX_TERMS = 8
 MAX_RUN_AS_PHRASE = 4  # a CJK run this short is matched as one phrase; longer runs word by word
 # What a result shows (search/templates/search/result.html); any other field is deferred.
+# What a result shows of its article (attnames), and of its section, issue and page (`_result_relations`).
 RESULT_FIELDS = (
-    "title", "kicker", "subtitle", "summary", "body", "published_at",
-    "section__name", "section__slug", "issue__number", "page__number",
+    "id", "title", "kicker", "subtitle", "summary", "body", "published_at", "section_id", "issue_id", "page_id",
 )  # fmt: skip
 PAGE_SIZE = 10  # results a page, each with its snippet (as the search engines readers know show them)
 # Settings: SEARCH_TIMEOUT_MS (PostgreSQL cancels a search statement running longer, and the page says the
@@ -287,18 +287,24 @@ class SearchResults:
 
 def load_results(ids) -> dict:
     """{id: article} of the published articles among `ids`, with what a result shows: section, placement and
-    bylines (two queries)."""
-    from reader.loading import load_bylines
+    bylines (two prepared statements, reader/loading.py: the ORM's compilation of the same query cost more
+    than running it; docs/performance.md)."""
+    from reader.loading import load_bylines, load_published
 
-    shown = (
-        _published()
-        .filter(pk__in=list(ids))
-        .select_related("section", "issue", "page")
-        .only(*RESULT_FIELDS)
-        .in_bulk()
-    )
+    shown = load_published(ids, RESULT_FIELDS, _result_relations())
     load_bylines(shown.values())
     return shown
+
+
+@cache
+def _result_relations() -> tuple:
+    from articles.models import Issue, IssuePage, Section
+
+    return (
+        ("section", Section, "s", ("id", "name", "slug")),
+        ("issue", Issue, "i", ("id", "number")),
+        ("page", IssuePage, "p", ("id", "number")),
+    )
 
 
 @contextmanager

@@ -9,7 +9,13 @@ from django.utils import timezone
 
 from articles.models import Article
 from reader.loading import from_row, load_article
-from tests.factories import IssueFactory, IssuePageFactory, PublishedArticleFactory, SectionFactory
+from tests.factories import (
+    AuthorFactory,
+    IssueFactory,
+    IssuePageFactory,
+    PublishedArticleFactory,
+    SectionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +81,38 @@ def test_from_row_takes_fields_in_any_order():
     assert made.get_deferred_fields() >= {"body", "status", "published_at"}
     with pytest.raises(ValueError):
         from_row(Article, ("title", "no_such_field"), ("标题", 1))
+
+
+# --- a page of search results (search.engine.load_results, through load_published) ---------------------------
+
+
+def test_search_results_as_the_orm_gives_them(django_assert_num_queries):
+    from search.engine import load_results
+
+    issue = IssueFactory(number=2048)
+    page = IssuePageFactory(issue=issue, number=5, name="观察")
+    placed = PublishedArticleFactory(
+        issue=issue,
+        page=page,
+        section=SectionFactory(name="能源"),
+        kicker="新型储能",
+        authors=[AuthorFactory(name="林若溪"), AuthorFactory(name="顾明远")],
+    )
+    loose = PublishedArticleFactory(issue=None, page=None, section=None)
+    hidden = [PublishedArticleFactory(**{state: True}) for state in ("draft", "scheduled", "withdrawn")]
+    names = [b.author.name for b in placed.bylines.order_by("order", "id")]
+    ids = [loose.pk, hidden[0].pk, placed.pk, hidden[1].pk, hidden[2].pk, 999_999, 2**63]
+    with django_assert_num_queries(2):  # the articles, then their bylines
+        shown = load_results(ids)
+        assert set(shown) == {placed.pk, loose.pk}  # nothing the public may not see, nor numbers of nothing
+        result = shown[placed.pk]
+        assert (result.section.name, result.section.slug) == ("能源", placed.section.slug)
+        assert (result.issue.number, result.page.number) == (2048, 5)
+        assert [b.author.name for b in result.bylines.all()] == names == ["林若溪", "顾明远"]
+        assert shown[loose.pk].section is None and shown[loose.pk].issue is None
+    expected = orm_query().get(pk=placed.pk)
+    for name in ("title", "kicker", "subtitle", "summary", "body", "published_at"):
+        assert getattr(result, name) == getattr(expected, name), name
+    # Whatever the page does not show is deferred, not defaulted: read, it is the stored value.
+    assert result.status == "published" and result.section.description == expected.section.description
+    assert load_results([]) == {}
