@@ -189,22 +189,31 @@ def articles_statement(vendor: str, fields: tuple, relations: tuple, count: int,
 def articles_from_rows(rows: list, columns: tuple, parts: tuple) -> list:
     """The articles of `articles_statement`'s rows, each with its relations cached (as select_related does);
     a row's columns after the parts' are left on the article as `_extra` (a tuple)."""
-    articles = []
+    return instances_from_rows(rows, columns, parts)
+
+
+def instances_from_rows(rows: list, columns: tuple, parts: tuple) -> list:
+    """Instances of the first part's model from rows of its columns then each relation's (`parts`: (relation or
+    "", model, attnames) in order), each relation cached as select_related caches it."""
+    model = parts[0][1]
+    instances = []
     for row in converted(columns, rows):
         start = 0
-        article = None
-        for name, model, attnames in parts:
+        instance = None
+        for name, part_model, attnames in parts:
             values = row[start : start + len(attnames)]
             start += len(attnames)
-            if article is None:
-                article = from_row(model, attnames, values)
+            if instance is None:
+                instance = from_row(part_model, attnames, values)
                 continue
-            field = Article._meta.get_field(name)
-            related = None if getattr(article, field.attname) is None else from_row(model, attnames, values)
-            field.set_cached_value(article, related)
-        article._extra = row[start:]
-        articles.append(article)
-    return articles
+            field = model._meta.get_field(name)
+            related = (
+                None if getattr(instance, field.attname) is None else from_row(part_model, attnames, values)
+            )
+            field.set_cached_value(instance, related)
+        instance._extra = row[start:]
+        instances.append(instance)
+    return instances
 
 
 def _all_fields(model, deferred=()) -> tuple:
@@ -361,17 +370,24 @@ def load_bylines(articles) -> None:
 _ISSUE_COLUMNS = tuple((Issue, f.attname, "i") for f in Issue._meta.concrete_fields)
 
 
+def public_issue_sql(alias: str) -> str:
+    """`IssueQuerySet.with_public_articles` as SQL on the issue table as `alias` names it: it has an article the
+    public may see. Its parameters are `published_sql`'s."""
+    quote = connection.ops.quote_name
+    visible, _params = published_sql("a")
+    return (
+        f"EXISTS (SELECT 1 FROM {quote(Article._meta.db_table)} a"
+        f" WHERE a.{quote(Article._meta.get_field('issue').column)} = {alias}.id AND {visible})"
+    )
+
+
 @functools.lru_cache(maxsize=4)
 def _adjacent_issues_sql(vendor: str) -> str:
     """The statement of `adjacent_public_issues`: the issue before (side 0) and after (side 1)."""
     del vendor  # part of the cache key: published_sql is the database's
     quote = connection.ops.quote_name
     columns = ", ".join(f"i.{quote(f.column)}" for f in Issue._meta.concrete_fields)
-    visible, _params = published_sql("a")
-    public = (
-        f"EXISTS (SELECT 1 FROM {quote(Article._meta.db_table)} a"
-        f" WHERE a.{quote(Article._meta.get_field('issue').column)} = i.id AND {visible})"
-    )
+    public = public_issue_sql("i")
     date = quote("date")
     return " UNION ALL ".join(
         f"SELECT * FROM (SELECT {columns}, {side} AS side FROM {quote(Issue._meta.db_table)} i"

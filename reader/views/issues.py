@@ -11,7 +11,7 @@ from datetime import date
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import TruncMonth
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.safestring import mark_safe
@@ -22,6 +22,8 @@ from core.fragments import shared_fragment
 
 from ..items import ItemStyle, listing_items
 from ..loading import adjacent_public_issues, load_article, load_bylines
+from ..lookups import load_public_issue
+from .common import found
 
 # How many web-only articles the front page lists beside the paper.
 LATEST_COUNT = 8
@@ -136,7 +138,7 @@ def home(request):
 
 def issue_detail(request, number):
     """One issue, page by page, with the previous and next public issues."""
-    issue = get_object_or_404(Issue.objects.with_public_articles(), number=number)
+    issue = found(load_public_issue("number", number))
     layout = shared_layout(issue)
     rendered = listing_items(
         [(ids, ISSUE, 0) for _page, ids in layout["pages"]] + [(layout["unplaced"], ISSUE, 0)]
@@ -154,7 +156,7 @@ def issue_detail(request, number):
 
 def issue_by_date(request, day):
     """/issues/2026-03-12/ → the issue published that day; a day with no public issue is a 404."""
-    issue = get_object_or_404(Issue.objects.with_public_articles(), date=day)
+    issue = found(load_public_issue("date", day))
     return redirect(issue)
 
 

@@ -3,7 +3,7 @@
 A page asks the listing index (articles/models/listing.py) for its 20 ids only, and its kept count (both kept
 as shared fragments); their items come from reader/items.py (shared fragments)."""
 
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from taggit.models import Tag
 
 from articles.models import Event, Listing, Section
@@ -11,7 +11,8 @@ from articles.models import listing as index
 from core.fragments import shared_fragment
 
 from ..items import ItemStyle, items
-from .common import paginate_or_404
+from ..lookups import load_by
+from .common import found, paginate_or_404
 
 # Listings of one kind of entity show the others: a tag's articles say their section.
 LISTING = ItemStyle(summary=True, placement=True, section=True, picture=True)
@@ -30,20 +31,20 @@ def listing(request, kind: int, target_id: int, style: ItemStyle = LISTING) -> d
 
 
 def section_detail(request, slug):
-    section = get_object_or_404(Section, slug=slug)
+    section = found(load_by(Section, "slug", slug))
     context = listing(request, Listing.Kind.SECTION, section.pk, SECTION_LISTING)
     return render(request, "articles/section_detail.html", {"section": section, **context})
 
 
 def tag_detail(request, slug):
-    tag = get_object_or_404(Tag, slug=slug)
+    tag = found(load_by(Tag, "slug", slug))
     context = listing(request, Listing.Kind.TAG, tag.pk)
     return render(request, "articles/tag_detail.html", {"tag": tag, **context})
 
 
 def event_detail(request, slug):
     """An event (dates, place, organizers) and the published articles that cover it."""
-    event = get_object_or_404(Event, slug=slug)
+    event = found(load_by(Event, "slug", slug))
     context = listing(request, Listing.Kind.EVENT, event.pk)
     organizers = list(event.organizers.order_by("name"))
     return render(

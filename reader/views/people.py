@@ -11,14 +11,15 @@ from operator import itemgetter
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, Exists, OuterRef, Q, Window
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from articles.models import Byline, Event, Listing, listing
 from core.fragments import shared_fragment
 from people.models import Author, Organization
 
 from ..items import ItemStyle, items, listing_items
-from .common import PER_PAGE, paginate
+from ..lookups import load_by
+from .common import PER_PAGE, found, paginate
 from .listings import LISTING
 
 # How many of an organization's events its page lists (the most recent first).
@@ -105,7 +106,7 @@ class RoleSlice:
 
 def author_detail(request, slug):
     """An author: bio, organization, photo, and their published articles grouped by byline role."""
-    author = get_object_or_404(Author.objects.select_related("organization"), slug=slug)
+    author = found(load_by(Author, "slug", slug, related=("organization",)))
     counts = author_roles(author)
     if not counts:
         raise Http404("No published byline.")
@@ -175,7 +176,7 @@ def organization_facts(organization) -> dict:
 def organization_detail(request, slug):
     """An organization: description, parent and sub-units, the articles mentioning it, the events it organized.
     All but its articles is a shared fragment (core/fragments.py): the same for every page of its listing."""
-    organization = get_object_or_404(Organization.objects.select_related("parent"), slug=slug)
+    organization = found(load_by(Organization, "slug", slug, related=("parent",)))
     facts = shared_fragment(f"organization|{organization.pk}", lambda: organization_facts(organization))
     if not facts["public"]:
         raise Http404("Nothing public mentions this organization.")
