@@ -46,7 +46,10 @@ def event_detail(request, slug):
     """An event (dates, place, organizers) and the published articles that cover it."""
     event = found(load_by(Event, "slug", slug))
     context = listing(request, Listing.Kind.EVENT, event.pk)
-    organizers = list(event.organizers.order_by("name"))
+    # The same for every page of the event's listing: a shared fragment (core/fragments.py), one query less.
+    organizers = shared_fragment(
+        f"event-organizers|{event.pk}", lambda: list(event.organizers.order_by("name"))
+    )
     return render(
         request, "articles/event_detail.html", {"event": event, "organizers": organizers, **context}
     )

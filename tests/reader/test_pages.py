@@ -476,6 +476,21 @@ def test_event_page(client, story):
     assert "让科学精神在青少年心中生根发芽" in html
 
 
+def test_event_page_organizers_follow_their_changes(client, story, settings):
+    settings.PAGE_CACHE = False  # the organizers are a shared fragment: as fresh as the page itself
+    event = story["event"]
+    event.organizers.add(story["organization"])
+    assert story["organization"].name in html_of(client.get(event.get_absolute_url()))
+    second = OrganizationFactory(name="云川市科学技术局")
+    event.organizers.add(second)
+    assert "云川市科学技术局" in html_of(client.get(event.get_absolute_url()))
+    second.name = "云川市科技创新局"
+    second.save()
+    event.organizers.remove(story["organization"])
+    html = html_of(client.get(event.get_absolute_url()))
+    assert "云川市科技创新局" in html and story["organization"].get_absolute_url() not in html
+
+
 @pytest.fixture
 def tagged_archive():
     section = SectionFactory(name="综合")

@@ -114,8 +114,8 @@ PAGES = {
     "article": (lambda d: d["article"].get_absolute_url(), 3, 'href="/tags/', 3),
     "author": (lambda d: d["author"].get_absolute_url(), 1, ARTICLE_LINK, 20),
     "organization": (lambda d: d["organization"].get_absolute_url(), 2, ARTICLE_LINK, 20),
-    # The entity (and an event's organizers); the page's ids and count are kept (reader/views/listings.py).
-    "event": (lambda d: d["event"].get_absolute_url(), 2, ARTICLE_LINK, 20),
+    # The entity; the page's ids and count, and an event's organizers, are kept (reader/views/listings.py).
+    "event": (lambda d: d["event"].get_absolute_url(), 1, ARTICLE_LINK, 20),
     "tag": (lambda d: reverse("articles:tag", args=[d["tag"]]), 1, ARTICLE_LINK, 20),
     "section": (lambda d: d["section"].get_absolute_url(), 1, ARTICLE_LINK, 20),
 }
@@ -133,8 +133,9 @@ OWN_FRAGMENT_QUERIES = {
     # (the article, its bylines), and the items.
     "home": 2 + 2 + 1 + 1 + 2 + ITEM_QUERIES,
     "issue": 2 + 1 + ITEM_QUERIES,
-    # The count, the page's ids, and the items.
-    **dict.fromkeys(("event", "tag", "section"), 1 + 1 + ITEM_QUERIES),
+    # The count, the page's ids, and the items; an event's organizers too.
+    **dict.fromkeys(("tag", "section"), 1 + 1 + ITEM_QUERIES),
+    "event": 1 + 1 + 1 + ITEM_QUERIES,
     # The author's counts by role (one query; one more for an author in an organization: whether it has a
     # page), the page's ids (a range of the listing index for each role the page spans: one here), the items.
     "author": 1 + 1 + ITEM_QUERIES,
