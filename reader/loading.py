@@ -25,8 +25,6 @@ from articles.models import (
     Byline,
     Event,
     Issue,
-    IssuePage,
-    Section,
 )
 from articles.querysets import published_sql
 from core.prepared import fetch
@@ -35,7 +33,7 @@ from people.models import Author, Organization
 # The article page reads every column of the article but the search index's text (kilobytes a row), and its
 # issue, page and section (select_related).
 ARTICLE_DEFERRED = ("search_text",)
-ARTICLE_RELATIONS = (("issue", Issue, "i"), ("page", IssuePage, "p"), ("section", Section, "s"))
+ARTICLE_RELATIONS = (("issue", "i"), ("page", "p"), ("section", "s"))
 
 
 class LinkKind(IntEnum):
@@ -157,44 +155,44 @@ def converted(columns: tuple, rows: list) -> list:
     return [tuple(row) for row in compiler.apply_converters(rows, converters)]
 
 
-@functools.lru_cache(maxsize=32)
-def articles_statement(vendor: str, fields: tuple, relations: tuple, count: int, extra: str = ""):
-    """A statement of the published articles among `count` ids (the ids, then the visibility rule's
-    parameters), as `select_related` and `only` would load them: the article's `fields` (attnames), each of
-    `relations` ((name, model, alias, attnames), joined LEFT) with its attnames, then `extra` (an SQL
-    expression on `a`, or nothing). Returns the SQL, its columns (model, attname, alias) for `converted`, and
-    the parts of a row ((relation or "", model, attnames), in order) for `articles_from_rows`."""
-    del vendor  # part of the cache key: published_sql is the database's
+def select_statement(model, fields: tuple, relations: tuple, where: str, extra: str = ""):
+    """SELECT of `model`'s `fields` (attnames; its table is `m`), each of `relations` ((foreign key, alias,
+    attnames)) LEFT JOINed as select_related joins it, then `extra` (an SQL expression, or nothing), WHERE
+    `where`. Returns the SQL, its columns (model, attname, alias) for `converted`, and the parts of a row
+    ((relation or "", model, attnames), in order) for `instances_from_rows`."""
     quote = connection.ops.quote_name
-    columns = [(Article, name, "a") for name in fields]
-    select = [f"a.{quote(Article._meta.get_field(name).column)}" for name in fields]
-    joins, parts = [], [("", Article, fields)]
-    for name, model, alias, attnames in relations:
-        columns += [(model, attname, alias) for attname in attnames]
-        select += [f"{alias}.{quote(model._meta.get_field(attname).column)}" for attname in attnames]
-        column = quote(Article._meta.get_field(name).column)
-        joins.append(f"LEFT JOIN {quote(model._meta.db_table)} {alias} ON {alias}.id = a.{column}")
-        parts.append((name, model, attnames))
+    columns = [(model, name, "m") for name in fields]
+    select = [f"m.{quote(model._meta.get_field(name).column)}" for name in fields]
+    joins, parts = [], [("", model, fields)]
+    for name, alias, attnames in relations:
+        relation = model._meta.get_field(name)
+        related = relation.related_model
+        columns += [(related, attname, alias) for attname in attnames]
+        select += [f"{alias}.{quote(related._meta.get_field(attname).column)}" for attname in attnames]
+        joins.append(
+            f"LEFT JOIN {quote(related._meta.db_table)} {alias}"
+            f" ON {alias}.{quote(related._meta.pk.column)} = m.{quote(relation.column)}"
+        )
+        parts.append((name, related, attnames))
     if extra:
         select.append(extra)
-    visible, _params = published_sql("a")
-    ids = "= %s" if count == 1 else f"IN ({', '.join(['%s'] * count)})"
-    sql = (
-        f"SELECT {', '.join(select)} FROM {quote(Article._meta.db_table)} a {' '.join(joins)}"
-        f" WHERE a.id {ids} AND {visible}"
-    )
+    sql = f"SELECT {', '.join(select)} FROM {quote(model._meta.db_table)} m {' '.join(joins)} WHERE {where}"
     return sql, tuple(columns), tuple(parts)
 
 
-def articles_from_rows(rows: list, columns: tuple, parts: tuple) -> list:
-    """The articles of `articles_statement`'s rows, each with its relations cached (as select_related does);
-    a row's columns after the parts' are left on the article as `_extra` (a tuple)."""
-    return instances_from_rows(rows, columns, parts)
+@functools.lru_cache(maxsize=32)
+def articles_statement(vendor: str, fields: tuple, relations: tuple, count: int, extra: str = ""):
+    """`select_statement` of the published articles among `count` ids: its parameters are the ids, then the
+    visibility rule's (`published_sql`)."""
+    del vendor  # part of the cache key: published_sql is the database's
+    visible, _params = published_sql("m")
+    ids = "= %s" if count == 1 else f"IN ({', '.join(['%s'] * count)})"
+    return select_statement(Article, fields, relations, f"m.id {ids} AND {visible}", extra)
 
 
 def instances_from_rows(rows: list, columns: tuple, parts: tuple) -> list:
-    """Instances of the first part's model from rows of its columns then each relation's (`parts`: (relation or
-    "", model, attnames) in order), each relation cached as select_related caches it."""
+    """Instances of `select_statement`'s rows, each relation cached as select_related caches it; a row's
+    columns after the parts' (its `extra`) are left on the instance as `_extra` (a tuple)."""
     model = parts[0][1]
     instances = []
     for row in converted(columns, rows):
@@ -216,7 +214,8 @@ def instances_from_rows(rows: list, columns: tuple, parts: tuple) -> list:
     return instances
 
 
-def _all_fields(model, deferred=()) -> tuple:
+def all_fields(model, deferred=()) -> tuple:
+    """The attnames of `model`'s columns, but `deferred`."""
     return tuple(f.attname for f in model._meta.concrete_fields if f.attname not in deferred)
 
 
@@ -229,10 +228,13 @@ def _article_statement(vendor: str) -> tuple[str, tuple, tuple]:
     photos = ArticlePhoto._meta
     has_photos = (
         f"EXISTS (SELECT 1 FROM {quote(photos.db_table)} ph"
-        f" WHERE ph.{quote(photos.get_field('article').column)} = a.{quote(Article._meta.pk.column)})"
+        f" WHERE ph.{quote(photos.get_field('article').column)} = m.{quote(Article._meta.pk.column)})"
     )
-    relations = tuple((name, model, alias, _all_fields(model)) for name, model, alias in ARTICLE_RELATIONS)
-    return articles_statement(vendor, _all_fields(Article, ARTICLE_DEFERRED), relations, 1, extra=has_photos)
+    relations = tuple(
+        (name, alias, all_fields(Article._meta.get_field(name).related_model))
+        for name, alias in ARTICLE_RELATIONS
+    )
+    return articles_statement(vendor, all_fields(Article, ARTICLE_DEFERRED), relations, 1, extra=has_photos)
 
 
 def _pk_in_range(pk) -> bool:
@@ -249,11 +251,11 @@ def load_article(pk: int):
     if not _pk_in_range(pk):
         return None
     sql, columns, parts = _article_statement(connection.vendor)
-    _visible, params = published_sql("a")
+    _visible, params = published_sql("m")
     rows = fetch(sql, [pk, *params])
     if not rows:
         return None
-    article = articles_from_rows(rows, columns, parts)[0]
+    article = instances_from_rows(rows, columns, parts)[0]
     if not article._extra[0]:  # no photos (SQLite says 0, PostgreSQL false)
         prefetched(article, "photos", ArticlePhoto, [])
     return article
@@ -266,9 +268,9 @@ def load_published(ids, fields: tuple, relations: tuple) -> dict:
     if not ids:
         return {}
     sql, columns, parts = articles_statement(connection.vendor, fields, relations, len(ids))
-    _visible, params = published_sql("a")
+    _visible, params = published_sql("m")
     return {
-        article.pk: article for article in articles_from_rows(fetch(sql, [*ids, *params]), columns, parts)
+        article.pk: article for article in instances_from_rows(fetch(sql, [*ids, *params]), columns, parts)
     }
 
 

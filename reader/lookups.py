@@ -16,38 +16,22 @@ from articles.models import Issue
 from articles.querysets import published_sql
 from core.prepared import fetch
 
-from .loading import instances_from_rows, public_issue_sql
-
-
-def _all_fields(model) -> tuple:
-    return tuple(f.attname for f in model._meta.concrete_fields)
+from .loading import all_fields, instances_from_rows, public_issue_sql, select_statement
 
 
 @functools.lru_cache(maxsize=64)
-def _lookup_statement(vendor: str, model, field: str, relations: tuple, condition: str):
-    """The statement of `load_by`: the statement, its columns for `converted`, and its parts for
-    `instances_from_rows`."""
+def _lookup_statement(vendor: str, model, field: str, related: tuple, condition: str):
+    """The statement of `load_by` (reader/loading.py `select_statement`): every column of `model` and of each
+    related model, `field` = the value and `condition`."""
     del vendor  # part of the cache key: quoting and the condition are the database's
-    quote = connection.ops.quote_name
-    meta = model._meta
-    fields = _all_fields(model)
-    columns = [(model, name, "m") for name in fields]
-    select = [f"m.{quote(meta.get_field(name).column)}" for name in fields]
-    joins, parts = [], [("", model, fields)]
-    for number, name in enumerate(relations):
-        relation = meta.get_field(name)
-        related, alias = relation.related_model, f"r{number}"
-        related_fields = _all_fields(related)
-        columns += [(related, attname, alias) for attname in related_fields]
-        select += [f"{alias}.{quote(related._meta.get_field(attname).column)}" for attname in related_fields]
-        joins.append(
-            f"LEFT JOIN {quote(related._meta.db_table)} {alias}"
-            f" ON {alias}.{quote(related._meta.pk.column)} = m.{quote(relation.column)}"
-        )
-        parts.append((name, related, related_fields))
-    where = f"m.{quote(meta.get_field(field).column)} = %s" + (f" AND {condition}" if condition else "")
-    sql = f"SELECT {', '.join(select)} FROM {quote(meta.db_table)} m {' '.join(joins)} WHERE {where}"
-    return sql, tuple(columns), tuple(parts)
+    relations = tuple(
+        (name, f"r{number}", all_fields(model._meta.get_field(name).related_model))
+        for number, name in enumerate(related)
+    )
+    where = f"m.{connection.ops.quote_name(model._meta.get_field(field).column)} = %s"
+    return select_statement(
+        model, all_fields(model), relations, where + (f" AND {condition}" if condition else "")
+    )
 
 
 def load_by(model, field: str, value, related: tuple = (), condition: tuple[str, list] = ("", [])):

@@ -14,7 +14,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache, cached_property
+from functools import cached_property
 
 import rjieba
 from django.conf import settings
@@ -31,11 +31,16 @@ from .text import _CONTROL_RE, _SPACE_RE, _TOKEN_RE, normalize
 MAX_QUERY_CHARS = 100  # longer queries are cut here: no reader types more, and work stays bounded
 MAX_TERMS = 8
 MAX_RUN_AS_PHRASE = 4  # a CJK run this short is matched as one phrase; longer runs word by word
-# What a result shows (search/templates/search/result.html); any other field is deferred.
-# What a result shows of its article (attnames), and of its section, issue and page (`_result_relations`).
+# What a result shows (search/templates/search/result.html) of its article, and of its section, issue and page
+# (`RESULT_RELATIONS`); any other field is deferred.
 RESULT_FIELDS = (
     "id", "title", "kicker", "subtitle", "summary", "body", "published_at", "section_id", "issue_id", "page_id",
 )  # fmt: skip
+RESULT_RELATIONS = (
+    ("section", "s", ("id", "name", "slug")),
+    ("issue", "i", ("id", "number")),
+    ("page", "p", ("id", "number")),
+)
 PAGE_SIZE = 10  # results a page, each with its snippet (as the search engines readers know show them)
 # Settings: SEARCH_TIMEOUT_MS (PostgreSQL cancels a search statement running longer, and the page says the
 # search was too broad); SEARCH_MAX_RESULTS and SEARCH_RECENT_DAYS (see result_window).
@@ -291,20 +296,9 @@ def load_results(ids) -> dict:
     than running it; docs/performance.md)."""
     from reader.loading import load_bylines, load_published
 
-    shown = load_published(ids, RESULT_FIELDS, _result_relations())
+    shown = load_published(ids, RESULT_FIELDS, RESULT_RELATIONS)
     load_bylines(shown.values())
     return shown
-
-
-@cache
-def _result_relations() -> tuple:
-    from articles.models import Issue, IssuePage, Section
-
-    return (
-        ("section", Section, "s", ("id", "name", "slug")),
-        ("issue", Issue, "i", ("id", "number")),
-        ("page", IssuePage, "p", ("id", "number")),
-    )
 
 
 @contextmanager

@@ -165,16 +165,15 @@ def organization_facts(organization) -> dict:
         .annotate(total=Window(Count("pk")))
         .order_by("-start_date", "name")[:EVENT_COUNT]
     )
-    count = events[0].total if events else 0
     return {
         "public": public.get(organization.pk, False),
         "parent_public": bool(organization.parent_id) and public.get(organization.parent_id, False),
         "children": children,
-        "event_count": count,
         # Rendered here, once for every page of the listing: a dozen events with their dates were a quarter of
         # the page's time with the page cache off (docs/performance.md).
         "events_html": render_to_string(
-            "people/organization_events.html", {"events": events, "event_count": count}
+            "people/organization_events.html",
+            {"events": events, "event_count": events[0].total if events else 0},
         ),
     }
 
@@ -202,6 +201,5 @@ def organization_detail(request, slug):
             "page_obj": page,
             "items": items(list(page), LISTING, eager=2),
             "events_html": facts["events_html"],
-            "event_count": facts["event_count"],
         },
     )
