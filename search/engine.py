@@ -181,13 +181,21 @@ def search_queryset(
         qs = qs.filter(published_at__gte=_start_of(date_from))
     if date_to is not None:
         qs = qs.filter(published_at__lt=_start_of(min(date_to, LATEST) + timedelta(days=1)))
+    if matches_nothing(query, section=section, author=author, date_from=date_from, date_to=date_to):
+        return qs.none()
     if not query:
-        if query.text or not any(v is not None for v in (section, author, date_from, date_to)):
-            return qs.none()
         return qs.order_by("-published_at", "-id")
     if is_postgres():
         return _postgres_search(qs, query, order, phrases)
     return _fallback_search(qs, query, order)
+
+
+def matches_nothing(query: SearchQuery, *, section=None, author=None, date_from=None, date_to=None) -> bool:
+    """Whether `search_queryset` is empty without asking: a query with no searchable words (only punctuation,
+    say), or neither words nor filters."""
+    if query:
+        return False
+    return bool(query.text) or all(value is None for value in (section, author, date_from, date_to))
 
 
 class _VectorSQL(models.Expression):
@@ -345,8 +353,7 @@ def result_window(
     matches from the search index (`rare`), where its own guess for a word it keeps no statistics on (one in
     200 articles) had it walk the whole archive by date looking for a hundred matches that were not there.
     """
-    qs = search_queryset(query, order="date", **filters)
-    if qs.query.is_empty():
+    if matches_nothing(query, **filters):
         return [], False
     date_from, date_to = filters.get("date_from"), filters.get("date_to")
     end = timezone.now()
@@ -462,7 +469,7 @@ def run_search(query, *, page_number=1, page_size: int = PAGE_SIZE, **filters) -
         query = parse_query(query)
     limit = max(1, settings.SEARCH_MAX_RESULTS)
     order = filters.pop("order", "relevance")
-    if search_queryset(query, **filters).query.is_empty():
+    if matches_nothing(query, **filters):
         return SearchResults(query=query, page=None, limit=limit)
     try:
         ids, capped = _kept_window(query, limit, order, filters)

@@ -6,6 +6,7 @@ a filter that does not validate is ignored and said so, and a page number out of
 
 import re
 from bisect import bisect_left
+from urllib.parse import urlencode
 
 from django import forms
 from django.db.models import Exists, OuterRef
@@ -15,13 +16,14 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, Section
 from articles.richtext import article_text, excerpt
 from core.fragments import object_fragments
 from people.models import Author
-from reader.templatetags.reader import navigation_sections
+from reader.templatetags.reader import byline_html, navigation_sections
 
 from . import engine as search
 
@@ -175,23 +177,32 @@ def result_items(results: search.SearchResults, query: search.SearchQuery, param
     the page."""
     search_key = params.urlencode()
     names = {f"search-result:{pk}:{search_key}": pk for pk in results.ids}
+    author_search = _author_search(params)
 
     def build(name: str, article) -> SafeString:
-        return render_to_string("search/result.html", {"article": _annotated(article, query, params)})
+        return render_to_string("search/result.html", {"article": _annotated(article, query, author_search)})
 
     items = object_fragments(names, search.load_results, build)
     return [items[name] for name in names if items[name] is not None]
 
 
-def _annotated(article, query: search.SearchQuery, params):
-    """`article` with what search/result.html shows of it for this search (`params`, without the page)."""
+def _annotated(article, query: search.SearchQuery, author_search: str):
+    """`article` with what search/result.html shows of it for this search (`author_search`: `_author_search`)."""
     article.search_title = highlight_all(article.title, query)
     article.search_snippet = snippet(article, query)
-    params = params.copy()
-    for byline in article.bylines.all():
-        params["author"] = byline.author.slug
-        byline.filter_url = "?" + params.urlencode()
+    bylines = [
+        (byline.role, byline.author.name, author_search + urlencode({"author": byline.author.slug}))
+        for byline in article.bylines.all()
+    ]
+    article.search_byline = byline_html(bylines, gettext("Only articles by this author"))
     return article
+
+
+def _author_search(params) -> str:
+    """The query string of this search (`params`, without the page) narrowed to an author: add author=<slug>."""
+    params = params.copy()
+    params.pop("author", None)
+    return f"?{params.urlencode()}&" if params else "?"
 
 
 def search_page(request):
@@ -210,7 +221,9 @@ def search_page(request):
         "page_obj": results.page,
         "items": result_items(results, query, shown_params),
         # The articles themselves, loaded only if something reads them (the page shows the items).
-        "articles": SimpleLazyObject(lambda: [_annotated(a, query, shown_params) for a in results.articles]),
+        "articles": SimpleLazyObject(
+            lambda: [_annotated(a, query, _author_search(shown_params)) for a in results.articles]
+        ),
         "author_filter": filters["author"],
         "searched": bool(query.text) or has_filters,
     }

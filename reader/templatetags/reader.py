@@ -98,20 +98,25 @@ def time_element(value, format_name: str = "SHORT_DATE_FORMAT"):
     )
 
 
-def byline_html(bylines) -> SafeString:
+def byline_html(bylines, link_title: str = "") -> SafeString:
     """An article's byline as print sets it from its bylines' (role, name) in order, each role once per run:
-    本报记者 林知远 王启航 通讯员 苏晴. The desk editor (编辑) is credited on the article page only."""
+    本报记者 林知远 王启航 通讯员 苏晴. The desk editor (编辑) is credited on the article page only. A byline given
+    as (role, name, url) links its name there, with `link_title` (a search result's: that author's articles)."""
     labels = dict(Byline.Role.choices)
+    title = escape(link_title)
     parts, last = [], None
-    for index, (role, name) in enumerate(bylines):
+    for index, (role, name, *link) in enumerate(bylines):
         if role == Byline.Role.EDITOR:
             continue
         if role != last:
             label = escape(labels.get(role, role))
             parts.append(f'{" " if index else ""}<span class="byline__role">{label}</span>')
             last = role
-        parts.append(f" {escape(name)}")
-    return mark_safe("".join(parts))  # noqa: S308 - escaped labels and names
+        if link:
+            parts.append(f' <a href="{escape(link[0])}" title="{title}">{escape(name)}</a>')
+        else:
+            parts.append(f" {escape(name)}")
+    return mark_safe("".join(parts))  # noqa: S308 - escaped labels, names and links
 
 
 @register.filter

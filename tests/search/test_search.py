@@ -6,6 +6,7 @@ search (test_search_pg.py adds what only PostgreSQL has: ranking, the GIN index,
 
 import datetime
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
@@ -315,6 +316,46 @@ def test_bylines_are_searched(client):
     PublishedArticleFactory(title="量子通信城域网开通", authors=[lin])
     PublishedArticleFactory(title="氢能公交车上路")
     assert result_titles(client.get(reverse("search"), {"q": "林知远"})) == ["量子通信城域网开通"]
+
+
+def test_each_name_in_a_result_narrows_the_search_to_that_author(client):
+    lin, su, editor = AuthorFactory(name="林<知>远"), AuthorFactory(name="苏晴"), AuthorFactory(name="许编")
+    wang = AuthorFactory(name="王启航")
+    article = PublishedArticleFactory(title="量子通信城域网开通", authors=[])
+    for order, (author, role) in enumerate(
+        [(lin, "reporter"), (wang, "reporter"), (su, "correspondent"), (editor, "editor")]
+    ):
+        Byline.objects.create(article=article, author=author, role=role, order=order)
+    response = client.get(reverse("search"), {"q": "量子", "sort": "date", "author": su.slug, "page": "1"})
+    byline = re.search(r'<span class="item__byline">(.*?)</span>\n', response.content.decode()).group(1)
+    links = re.findall(r'<a href="([^"]*)" title="([^"]*)">([^<]*)</a>', byline)
+    # Print's order, each role once per run; the desk editor is credited on the article page only.
+    assert re.findall(r'class="byline__role">([^<]*)<', byline) == ["本报记者", "通讯员"]
+    assert [name for _href, _title, name in links] == ["林&lt;知&gt;远", "王启航", "苏晴"]
+    for (href, title, _name), author in zip(links, [lin, wang, su], strict=True):
+        # The same search, without the page, narrowed to that author (replacing the author it had).
+        assert href == f"?q=%E9%87%8F%E5%AD%90&amp;sort=date&amp;{urlencode({'author': author.slug})}"
+        assert title == "只看该作者的文章"
+
+
+@pytest.mark.parametrize(
+    "raw, filters",
+    [
+        ("", {}),
+        ("!!!", {}),
+        ("熊猫", {}),
+        ("", {"date_from": datetime.date(2026, 1, 1)}),
+        ("!!!", {"date_to": datetime.date(2026, 1, 1)}),
+        ("", {"section": "section"}),
+        ("", {"author": "author"}),
+    ],
+)
+def test_matches_nothing_is_the_empty_queryset(raw, filters):
+    values = {"section": SectionFactory(), "author": AuthorFactory()}
+    filters = {name: values.get(value, value) for name, value in filters.items()}
+    query = search.parse_query(raw)
+    empty = search.search_queryset(query, **filters).query.is_empty()
+    assert search.matches_nothing(query, **filters) is empty
 
 
 def test_latin_words_and_digits(client):
