@@ -9,8 +9,10 @@ Two halves:
   and written through the storage API only (the media may live in object storage). Rendering runs where an
   editor saves a page (the admin forms, edition/admin.py), never in a model signal, so bulk imports
   stay fast.
-- **The public page.** `public_pages`, `page_areas` and `with_first_public_page` are the queries the page view
-  (edition/views.py) is made of; every one starts from `Article.objects.published()`.
+- **The public page.** `public_pages`, `page_articles`, `page_areas` and `calendar_issues` are the queries the
+  page view (edition/views.py) is made of; every one starts from `Article.objects.published()`. Each is an ORM
+  queryset compiled once per process (core/compiled.py): building and compiling them cost more than running
+  them.
 """
 
 from __future__ import annotations
@@ -19,13 +21,16 @@ import io
 import os
 import re
 from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.core.files.base import ContentFile
 from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image
 
-from articles.models import Article, IssuePage, PageArea
+from articles.models import Article, Issue, IssuePage, PageArea
+from core.compiled import CompiledQuery
 from core.storage import thumbnail_name
 
 # The rendered page: wide enough to read a column of 9-point type when zoomed on a phone, small enough to load.
@@ -220,30 +225,63 @@ def _units(value: float) -> str:
     return f"{value * OVERLAY_SIZE:.2f}"
 
 
-def public_pages(issue_number: int):
-    """The pages of issue `issue_number` with a published article placed on them or continued on them (转版: an
-    area of a published article of the issue), in page order, with their issue and whether their image and PDF
-    may be shown (`files_public`); one query, none when the issue has no such page."""
-    placed = Article.objects.published().filter(page=OuterRef("pk"))
+def _public_pages(number: int, now):
+    placed = Article.objects.published(now).filter(page=OuterRef("pk"))
     continued = PageArea.objects.filter(
         page=OuterRef("pk"),
-        article__in=Article.objects.published().filter(issue__number=issue_number).values("pk"),
+        article__in=Article.objects.published(now).filter(issue__number=number).values("pk"),
     )
     return (
-        IssuePage.objects.filter(issue__number=issue_number)
+        IssuePage.objects.filter(issue__number=number)
         .filter(Exists(placed) | Exists(continued))
-        .with_files_public()
+        .with_files_public(now)
         .select_related("issue")
         .order_by("number")
     )
 
 
-def page_articles(issue, page: IssuePage) -> list[Article]:
-    """The published articles on `page`: those placed on it in page order, then those continued on it (转版)."""
+def _page_articles(page: int, issue: int, now):
     continued = PageArea.objects.filter(page=page).values("article_id")
-    articles = Article.objects.published().filter(Q(page=page) | Q(issue=issue, pk__in=continued))
     # The long text columns are not shown here: leave them in the database.
-    articles = list(articles.select_related("page").defer("body", "search_text"))
+    return (
+        Article.objects.published(now)
+        .filter(Q(page=page) | Q(issue=issue, pk__in=continued))
+        .select_related("page")
+        .defer("body", "search_text")
+    )
+
+
+def _page_areas(page: int):
+    return PageArea.objects.filter(page=page).order_by("y", "x", "pk")
+
+
+def _calendar_issues(day, first_day, last_day, now):
+    issues = with_first_public_page(Issue.objects.with_public_articles(now), now)
+    before = issues.filter(date__lt=day).order_by("-date").values("pk")[:1]
+    after = issues.filter(date__gt=day).order_by("date").values("pk")[:1]
+    return issues.filter(
+        Q(date__range=(first_day, last_day)) | Q(pk=Subquery(before)) | Q(pk=Subquery(after))
+    ).order_by("date")
+
+
+# The page's queries are compiled once per process (core/compiled.py): building and compiling them cost more
+# than running them (docs/performance.md). What they are is the functions above.
+PUBLIC_PAGES = CompiledQuery(_public_pages, number=int, now=datetime)
+PAGE_ARTICLES = CompiledQuery(_page_articles, page=int, issue=int, now=datetime)
+PAGE_AREAS = CompiledQuery(_page_areas, page=int)
+CALENDAR_ISSUES = CompiledQuery(_calendar_issues, day=date, first_day=date, last_day=date, now=datetime)
+
+
+def public_pages(issue_number: int, now=None) -> list[IssuePage]:
+    """The pages of issue `issue_number` with a published article placed on them or continued on them (转版: an
+    area of a published article of the issue), in page order, with their issue and whether their image and PDF
+    may be shown (`files_public`); one query, none when the issue has no such page."""
+    return PUBLIC_PAGES.run(number=issue_number, now=now or timezone.now())
+
+
+def page_articles(issue, page: IssuePage, now=None) -> list[Article]:
+    """The published articles on `page`: those placed on it in page order, then those continued on it (转版)."""
+    articles = PAGE_ARTICLES.run(page=page.pk, issue=issue.pk, now=now or timezone.now())
     articles.sort(key=lambda a: (a.page_id != page.pk, a.position, a.pk))
     return articles
 
@@ -253,8 +291,10 @@ def page_areas(page: IssuePage, articles: list[Article]) -> list[AreaLink]:
     by_id = {article.pk: article for article in articles}
     seen = set()
     links = []
-    for area in PageArea.objects.filter(page=page, article_id__in=by_id).order_by("y", "x", "pk"):
-        article = by_id[area.article_id]
+    for area in PAGE_AREAS.run(page=page.pk):
+        article = by_id.get(area.article_id)
+        if article is None:
+            continue
         links.append(
             AreaLink(
                 article=article,
@@ -269,25 +309,20 @@ def page_areas(page: IssuePage, articles: list[Article]) -> list[AreaLink]:
     return links
 
 
-def calendar_issues(issues, day, first_day, last_day) -> tuple[list, object, object]:
-    """From `issues` (public ones): those between first_day and last_day in date order, and the ones just
-    before and after `day`, in one query. Returns (month's issues, previous issue, next issue)."""
-    before = issues.filter(date__lt=day).order_by("-date").values("pk")[:1]
-    after = issues.filter(date__gt=day).order_by("date").values("pk")[:1]
-    rows = list(
-        issues.filter(
-            Q(date__range=(first_day, last_day)) | Q(pk=Subquery(before)) | Q(pk=Subquery(after))
-        ).order_by("date")
-    )
+def calendar_issues(day, first_day, last_day, now=None) -> tuple[list, object, object]:
+    """The public issues (`with_public_articles`, with `first_page`) between first_day and last_day in date
+    order, and the ones just before and after `day`, in one query. Returns (month's issues, previous issue,
+    next issue)."""
+    rows = CALENDAR_ISSUES.run(day=day, first_day=first_day, last_day=last_day, now=now or timezone.now())
     month = [issue for issue in rows if first_day <= issue.date <= last_day]
     previous = max((issue for issue in rows if issue.date < day), key=lambda issue: issue.date, default=None)
     following = min((issue for issue in rows if issue.date > day), key=lambda issue: issue.date, default=None)
     return month, previous, following
 
 
-def with_first_public_page(issues):
+def with_first_public_page(issues, now=None):
     """Annotate issues with `first_page`: the number of their first page with a published article, or None."""
-    placed = Article.objects.published().filter(page=OuterRef("pk"))
+    placed = Article.objects.published(now).filter(page=OuterRef("pk"))
     first = (
         IssuePage.objects.filter(issue=OuterRef("pk"))
         .filter(Exists(placed))

@@ -19,7 +19,8 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.dates import WEEKDAYS_ABBR
 
-from articles.models import Issue
+from articles.models import Issue, IssuePage
+from core.compiled import fits
 from core.fragments import shared_fragment
 from reader.views.issues import month_calendar
 
@@ -29,7 +30,6 @@ from .images import (
     page_articles,
     page_image,
     public_pages,
-    with_first_public_page,
 )
 
 
@@ -50,9 +50,7 @@ def issue_calendar(issue) -> str:
     day = issue.date
     first_day = day.replace(day=1)
     last_day = day.replace(day=calendar.monthrange(day.year, day.month)[1])
-    month_issues, previous_issue, next_issue = calendar_issues(
-        with_first_public_page(Issue.objects.with_public_articles()), day, first_day, last_day
-    )
+    month_issues, previous_issue, next_issue = calendar_issues(day, first_day, last_day)
     context = {
         "issue": issue,
         "month": first_day,
@@ -65,6 +63,8 @@ def issue_calendar(issue) -> str:
 
 
 def edition_page(request, number, page):
+    if not (fits(Issue, "number", number) and fits(IssuePage, "number", page)):
+        raise Http404("No such issue or page.")
     pages = shared_fragment(f"edition-pages|{number}", lambda: issue_pages(number))
     index = next((i for i, (p, _image) in enumerate(pages) if p.number == page), None)
     if index is None:
