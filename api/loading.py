@@ -5,9 +5,9 @@ compilation and prefetching were most of a request's time (docs/performance.md):
   (reader/loading.py): `load_article` applies the visibility rule (`published_sql`), `load_links` brings the
   bylines, tags, organizations and events and, in the same round trip, what the API shows beyond the page: an
   organization's short name, an event's place and end date, and the order the tags were linked in;
-- the items of a list (those the shared fragments do not keep) in three: the articles (the ORM's
-  `published()`), their bylines (`load_bylines`) and their tags. taggit's prefetch built a queryset per article
-  to install its results in (1 ms each, 20 a page)."""
+- the items of a list (those the shared fragments do not keep) in three: the articles (`load_published`, as
+  search results load them), their bylines (`load_bylines`) and their tags. taggit's prefetch built a queryset
+  per article to install its results in (1 ms each, 20 a page)."""
 
 from datetime import date
 
@@ -18,7 +18,15 @@ from taggit.models import Tag, TaggedItem
 from articles.models import Article, ArticleEvent, ArticleOrganization, Event
 from core.prepared import fetch
 from people.models import Organization
-from reader.loading import load_article, load_bylines, load_links, loaded, prefetched
+from reader.loading import (
+    all_fields,
+    load_article,
+    load_bylines,
+    load_links,
+    load_published,
+    loaded,
+    prefetched,
+)
 
 # The caller's own rows of the links statement (reader/loading.py `LinkRow`: kind, id, role, number, day,
 # sort_name, author_id, name, slug); kinds 5 and up are the caller's.
@@ -72,14 +80,18 @@ def load_detail(pk: int):
     return article
 
 
+# A list item's article: every column but the long texts, with its issue, page and section whole (as
+# select_related("issue", "page", "section").defer("body", "search_text") loads them).
+ITEM_FIELDS = all_fields(Article, ("body", "search_text"))
+ITEM_RELATIONS = tuple(
+    (name, alias, all_fields(Article._meta.get_field(name).related_model))
+    for name, alias in (("issue", "i"), ("page", "p"), ("section", "s"))
+)
+
+
 def load_items(pks) -> dict:
     """{pk: article} of the published articles among `pks`, with everything ArticleListSerializer shows."""
-    articles = (
-        Article.objects.published()
-        .select_related("issue", "page", "section")
-        .defer("body", "search_text")
-        .in_bulk(pks)
-    )
+    articles = load_published(pks, ITEM_FIELDS, ITEM_RELATIONS)
     if articles:
         load_bylines(articles.values())
         _load_tags(articles)
