@@ -55,13 +55,15 @@ class _Compiled:
 
 class CompiledQuery:
     """A queryset `build(**arguments)` compiled once per process and database; `run(**arguments)` returns its
-    results as `list(build(**arguments))` would. `types` names each argument's type (datetime, date, int, str)."""
+    results as `list(build(**arguments))` would. `types` names each argument's type (datetime, date, int, str).
+    With prepared=False the SQL is sent as it is, for PostgreSQL to plan for each run's values (a search's plan
+    depends on how common its words are)."""
 
-    def __init__(self, build, **types):
+    def __init__(self, build, *, prepared: bool = True, **types):
         unknown = {name: kind for name, kind in types.items() if kind not in _PLACEHOLDERS}
         if unknown:
             raise TypeError(f"No placeholder for the arguments {unknown}")
-        self.build, self.types = build, types
+        self.build, self.types, self.prepared = build, types, prepared
         self._compiled: dict[tuple, _Compiled] = {}
 
     def _placeholders(self, which: int) -> dict:
@@ -121,7 +123,13 @@ class CompiledQuery:
             raise TypeError(f"Arguments {sorted(arguments)}, expected {sorted(self.types)}")
         sql, params = self.sql(**arguments)
         compiled = self._compiled[(connection.alias, connection.vendor)]
-        rows = compiled.compiler.results_iter([fetch(sql, params)])
+        if self.prepared:
+            rows = fetch(sql, params)
+        else:  # PostgreSQL plans it for these values each time
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                rows = cursor.fetchall()
+        rows = compiled.compiler.results_iter([rows])
         if compiled.flat:
             return [tuple(row) for row in rows]
         return _instances(compiled.compiler, rows)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cached_property
+from functools import cached_property, partial
 
 import rjieba
 from django.conf import settings
@@ -24,6 +24,7 @@ from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Value, 
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from core.compiled import CompiledQuery
 from core.fragments import shared_fragment
 
 from .text import _CONTROL_RE, _SPACE_RE, _TOKEN_RE, normalize
@@ -132,10 +133,10 @@ def parse_query(raw: str | None) -> SearchQuery:
     return SearchQuery(raw=raw or "", text=text, terms=unique, phrases=list(dict.fromkeys(phrases))[:2])
 
 
-def _published():
+def _published(now=None):
     from articles.models import Article
 
-    return Article.objects.published()
+    return Article.objects.published(now)
 
 
 EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)  # beyond these a date is no filter, and no overflow
@@ -145,6 +146,10 @@ def _start_of(day: date) -> datetime:
     return timezone.make_aware(
         datetime.combine(min(max(day, EARLIEST), LATEST + timedelta(days=1)), time.min)
     )
+
+
+def _end_of(day: date) -> datetime:
+    return _start_of(min(day, LATEST) + timedelta(days=1))
 
 
 def is_postgres() -> bool:
@@ -167,20 +172,16 @@ def search_queryset(
     matches nothing. With phrases=False (PostgreSQL), a phrase's words need only all be there, not in order:
     `result_window` narrows to those first, then checks the phrases.
     """
-    from articles.models import Byline
-
     if not isinstance(query, SearchQuery):
         query = parse_query(query)
-    qs = _published()
-    if section is not None:
-        qs = qs.filter(section=section)
-    if author is not None:
-        qs = qs.filter(Exists(Byline.objects.filter(article=OuterRef("pk"), author=author)))
     # Dates are the paper's calendar days, as time ranges (index-friendly, unlike a __date lookup).
-    if date_from is not None:
-        qs = qs.filter(published_at__gte=_start_of(date_from))
-    if date_to is not None:
-        qs = qs.filter(published_at__lt=_start_of(min(date_to, LATEST) + timedelta(days=1)))
+    qs = _filtered(
+        _published(),
+        section=section,
+        author=author,
+        start=None if date_from is None else _start_of(date_from),
+        end=None if date_to is None else _end_of(date_to),
+    )
     if matches_nothing(query, section=section, author=author, date_from=date_from, date_to=date_to):
         return qs.none()
     if not query:
@@ -188,6 +189,21 @@ def search_queryset(
     if is_postgres():
         return _postgres_search(qs, query, order, phrases)
     return _fallback_search(qs, query, order)
+
+
+def _filtered(qs, *, section=None, author=None, start=None, end=None):
+    """`qs` narrowed to a section, an author (each an instance or an id) and publication in [start, end)."""
+    from articles.models import Byline
+
+    if section is not None:
+        qs = qs.filter(section=section)
+    if author is not None:
+        qs = qs.filter(Exists(Byline.objects.filter(article=OuterRef("pk"), author=author)))
+    if start is not None:
+        qs = qs.filter(published_at__gte=start)
+    if end is not None:
+        qs = qs.filter(published_at__lt=end)
+    return qs
 
 
 def matches_nothing(query: SearchQuery, *, section=None, author=None, date_from=None, date_to=None) -> bool:
@@ -216,11 +232,11 @@ class _VectorSQL(models.Expression):
 
 
 def _matches(query: SearchQuery, phrases: bool = True):
-    return _VectorSQL(
-        "{vector} @@ to_tsquery('simple'::regconfig, %s)",
-        (query.match_tsquery(phrases),),
-        models.BooleanField(),
-    )
+    return _matching(query.match_tsquery(phrases))
+
+
+def _matching(tsquery: str):
+    return _VectorSQL("{vector} @@ to_tsquery('simple'::regconfig, %s)", (tsquery,), models.BooleanField())
 
 
 def _postgres_search(qs, query: SearchQuery, order: str, phrases: bool = True):
@@ -237,10 +253,15 @@ def _rank(query: SearchQuery):
     if not is_postgres():
         title_hits = [When(title__icontains=t.text, then=Value(1)) for t in query.terms[:1]]
         return Case(*title_hits, default=Value(0), output_field=IntegerField())
+    return _ranking(query.match_tsquery(), query.rank_tsquery())
+
+
+def _ranking(exact: str, rank: str):
+    """`_rank` on PostgreSQL, from the query's tsquery texts: `exact` (match_tsquery), `rank` (rank_tsquery)."""
     return _VectorSQL(
         "ts_rank_cd({vector}, to_tsquery('simple'::regconfig, %s), 1)"
         " + 0.5 * ts_rank_cd({vector}, to_tsquery('simple'::regconfig, %s), 1)",
-        (query.match_tsquery(), query.rank_tsquery()),
+        (exact, rank),
         models.FloatField(),
     )
 
@@ -379,28 +400,93 @@ def _window_rows(
 ) -> list[tuple]:
     """(pk, published_at[, rank]) of the newest limit + 1 matching articles (one more than shown: is there
     more?), published `since` if given, newest first; ranked in the same statement, so PostgreSQL ranks only
-    the window's rows."""
-    window = _published().filter(pk__in=_newest(query, limit + 1, filters, since, rare))
-    if order == "date" or not query:
-        return list(window.order_by("-published_at", "-id").values_list("pk", "published_at"))
-    rows = list(
-        window.order_by().annotate(search_rank=_rank(query)).values_list("pk", "published_at", "search_rank")
-    )
-    rows.sort(key=lambda row: (row[1], row[0]), reverse=True)
+    the window's rows. On PostgreSQL the statement is `_window`, compiled once per shape (`_compiled_window`)."""
+    ranked = order != "date" and bool(query)
+    if is_postgres():
+        rows = _compiled_window(query, limit + 1, ranked, filters, since, rare)
+    else:
+        qs = search_queryset(query, order="date", **filters)
+        if since is not None:
+            qs = qs.filter(published_at__gte=since)
+        window = _published().filter(pk__in=qs.values("pk")[: limit + 1])
+        rows = list(_window_values(window, _rank(query) if ranked else None))
+    if ranked:
+        rows.sort(key=lambda row: (row[1], row[0]), reverse=True)
     return rows
 
 
-def _indexed_since(moment: datetime):
-    """`published_at >= moment` as the search index holds the time (articles migration 0010: UTC, without a
-    zone), so that one scan of that index keeps only a date range's matches. Only the lower bound: the index
-    holds every publication time, and an upper bound such as the visibility rule's `<= now` would read nearly
-    all of them (400 ms at a million articles; it is checked on the rows instead)."""
-    utc = moment.astimezone(UTC).replace(tzinfo=None)
-    return _VectorSQL("({table}.\"published_at\" AT TIME ZONE 'UTC') >= %s", (utc,), models.BooleanField())
+def _window_values(window, rank=None):
+    """(pk, published_at) of `window`, newest first; with `rank` (an expression), (pk, published_at, rank)."""
+    if rank is None:
+        return window.order_by("-published_at", "-id").values_list("pk", "published_at")
+    return window.order_by().annotate(search_rank=rank).values_list("pk", "published_at", "search_rank")
 
 
-def _newest(query: SearchQuery, count: int, filters: dict, since=None, rare: bool = False):
-    """The pks of the newest `count` matching articles (published `since` if given), as a subquery.
+# The window's statement is compiled once per shape (which terms, filters and fence it has: the arguments it
+# takes), core/compiled.py: building and compiling it was more than a tenth of a search's time with the
+# fragment cache off (docs/performance.md). Not prepared: PostgreSQL plans each search for its own terms.
+_WINDOWS: dict[tuple, CompiledQuery] = {}
+_WINDOW_ARGUMENTS = {
+    "now": datetime,
+    "earliest": datetime,
+    "section": int,
+    "author": int,
+    "end": datetime,
+    "candidates": str,
+    "exact": str,
+    "rank": str,
+}
+
+
+def _compiled_window(query: SearchQuery, count: int, ranked: bool, filters: dict, since, rare: bool):
+    """`_window`'s rows for this search, from its statement compiled once per shape."""
+    date_from, date_to = filters.get("date_from"), filters.get("date_to")
+    section, author = filters.get("section"), filters.get("author")
+    # The lower bound once, in the form the search index holds (twice, PostgreSQL would count it twice and
+    # expect a twentieth of the matches: it then took 15,638 of a common word's rows by the index where reading
+    # a few hundred newest first was the way).
+    earliest = max([d for d in (since, date_from and _start_of(date_from)) if d is not None], default=None)
+    phrased = bool(query) and query.has_phrases
+    arguments = {
+        "now": timezone.now(),
+        "earliest": None if earliest is None else earliest.astimezone(UTC).replace(tzinfo=None),
+        "section": None if section is None else section.pk,
+        "author": None if author is None else author.pk,
+        "end": None if date_to is None else _end_of(date_to),
+        "candidates": query.match_tsquery(phrases=not phrased) if query else None,
+        "exact": query.match_tsquery() if query and (phrased or ranked) else None,
+        "rank": query.rank_tsquery() if ranked else None,
+    }
+    arguments = {name: value for name, value in arguments.items() if value is not None}
+    fenced = phrased or (rare and bool(query))
+    shape = (count, ranked, phrased, fenced, tuple(sorted(arguments)))
+    compiled = _WINDOWS.get(shape)
+    if compiled is None:
+        build = partial(_window, count=count, ranked=ranked, phrased=phrased, fenced=fenced)
+        types = {name: _WINDOW_ARGUMENTS[name] for name in arguments}
+        compiled = _WINDOWS[shape] = CompiledQuery(build, prepared=False, **types)
+    return compiled.run(**arguments)
+
+
+def _window(
+    *,
+    count: int,
+    ranked: bool,
+    phrased: bool,
+    fenced: bool,
+    now: datetime,
+    earliest: datetime | None = None,
+    section: int | None = None,
+    author: int | None = None,
+    end: datetime | None = None,
+    candidates: str | None = None,
+    exact: str | None = None,
+    rank: str | None = None,
+):
+    """The window on PostgreSQL (`_window_rows`), from the search's values as the SQL takes them: `earliest` in
+    UTC without a zone (`_indexed_since`), the section's and author's ids, the end of the date range, the
+    tsquery texts (`candidates` the terms with the phrases' words in any order, `exact` the match_tsquery,
+    `rank` the rank_tsquery).
 
     A phrase (adjacent bigrams, a <-> b) is where PostgreSQL's GIN index is not exact: it checks each
     candidate against its vector, read from TOAST, before anything else about the row. For a phrase of common
@@ -408,39 +494,42 @@ def _newest(query: SearchQuery, count: int, filters: dict, since=None, rare: boo
     candidates come from the phrases' words alone (all of them, in any order: exact in the index), the status
     and dates are checked on the row, and what is left is checked for the phrases, newest first, until `count`
     have them; the inner query is fenced with OFFSET 0, so the planner cannot merge the two checks back into one.
-    The fence also serves terms known to be `rare`: with no LIMIT inside it, all their matches come from the
+    The fence also serves terms known to be rare: with no LIMIT inside it, all their matches come from the
     search index, never from walking the archive by date.
     """
-    phrased = is_postgres() and bool(query) and query.has_phrases
-    if is_postgres():
-        # The lower bound once, in the form the search index holds (twice, PostgreSQL would count it twice and
-        # expect a twentieth of the matches: it then took 15,638 of a common word's rows by the index where
-        # reading a few hundred newest first was the way).
-        date_from = filters.get("date_from")
-        earliest = max(
-            [d for d in (since, date_from and _start_of(date_from)) if d is not None], default=None
-        )
-        qs = search_queryset(query, order="date", phrases=not phrased, **{**filters, "date_from": None})
-        if earliest is not None:
-            qs = qs.filter(_indexed_since(earliest))
+    qs = _filtered(_published(now), section=section, author=author, end=end)
+    if candidates is not None:
+        qs = qs.filter(_matching(candidates))
+    qs = qs.order_by("-published_at", "-id")
+    if earliest is not None:
+        qs = qs.filter(_indexed_since(earliest))
+    if not fenced:
+        newest = qs.values("pk")[:count]
     else:
-        qs = search_queryset(query, order="date", **filters)
-        if since is not None:
-            qs = qs.filter(published_at__gte=since)
-    if not (phrased or (rare and is_postgres() and bool(query))):
-        return qs.values("pk")[:count]
-    # Newest first inside the fence too: the outer query then reads candidates in date order and stops at
-    # `count` phrases found, instead of checking every candidate and sorting. Each candidate brings its vector
-    # (a pointer until it is read), so the phrases are checked on the candidates and never looked up in the
-    # index: PostgreSQL misjudges a phrase of bigrams as matching one row, and would take all of its matches.
-    vector = _VectorSQL("{vector}", (), models.TextField())
-    inner, params = qs.annotate(vector=vector).values("pk", "published_at", "vector").query.sql_with_params()
-    phrases = " WHERE c.vector @@ to_tsquery('simple'::regconfig, %s)" if phrased else ""
-    sql = (
-        f"SELECT c.id FROM ({inner} OFFSET 0) AS c (id, published_at, vector){phrases}"
-        " ORDER BY c.published_at DESC, c.id DESC LIMIT %s"
-    )
-    return RawSQL(sql, (*params, *([query.match_tsquery()] if phrased else []), count))
+        # Newest first inside the fence too: the outer query then reads candidates in date order and stops at
+        # `count` phrases found, instead of checking every candidate and sorting. Each candidate brings its
+        # vector (a pointer until it is read), so the phrases are checked on the candidates and never looked up
+        # in the index: PostgreSQL misjudges a phrase of bigrams as matching one row, and would take all of its
+        # matches.
+        vector = _VectorSQL("{vector}", (), models.TextField())
+        inner, params = (
+            qs.annotate(vector=vector).values("pk", "published_at", "vector").query.sql_with_params()
+        )
+        phrases = " WHERE c.vector @@ to_tsquery('simple'::regconfig, %s)" if phrased else ""
+        sql = (
+            f"SELECT c.id FROM ({inner} OFFSET 0) AS c (id, published_at, vector){phrases}"
+            " ORDER BY c.published_at DESC, c.id DESC LIMIT %s"
+        )
+        newest = RawSQL(sql, (*params, *([exact] if phrased else []), count))
+    return _window_values(_published(now).filter(pk__in=newest), _ranking(exact, rank) if ranked else None)
+
+
+def _indexed_since(utc: datetime):
+    """`published_at >= utc` (a time in UTC, without a zone) as the search index holds the time (articles
+    migration 0010), so that one scan of that index keeps only a date range's matches. Only the lower bound: the
+    index holds every publication time, and an upper bound such as the visibility rule's `<= now` would read
+    nearly all of them (400 ms at a million articles; it is checked on the rows instead)."""
+    return _VectorSQL("({table}.\"published_at\" AT TIME ZONE 'UTC') >= %s", (utc,), models.BooleanField())
 
 
 def _kept_window(query: SearchQuery, limit: int, order: str, filters: dict) -> tuple[list[int], bool]:

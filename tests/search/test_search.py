@@ -247,8 +247,10 @@ def test_filters_by_section_author_and_dates(client):
     since = (timezone.localdate() - datetime.timedelta(days=10)).isoformat()
     assert result_titles(client.get(url, {"q": "芯片", "from": since})) == ["芯片人才短缺怎么破"]
     assert result_titles(client.get(url, {"q": "芯片", "to": since})) == ["芯片新品发布"]
-    # A filter alone lists that author's articles, newest first.
+    # A filter alone lists that author's articles, newest first; a start date alone, the articles since.
     assert result_titles(client.get(url, {"author": su.slug})) == ["芯片人才短缺怎么破"]
+    assert result_titles(client.get(url, {"from": since})) == ["芯片人才短缺怎么破"]
+    assert result_titles(client.get(url, {"to": since})) == ["芯片新品发布"]
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from articles.models import Article
 from search import engine as search
 from tests.factories import STATES, AuthorFactory, PublishedArticleFactory, article_in_state
 
-from .test_search import HOSTILE
+from .test_search import HOSTILE, result_titles
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -121,17 +121,18 @@ def test_any_text_runs_in_sql(raw):
 
 def test_a_slow_search_says_so_instead_of_failing(client, monkeypatch, settings):
     PublishedArticleFactory(title="碳中和路线图发布")
-    original = search._postgres_search
+    original = search._filtered
 
-    def slow(qs, query, order, phrases=True):
+    def slow(qs, **filters):
         from django.db.models import BooleanField
         from django.db.models.expressions import RawSQL
 
-        return original(qs, query, order, phrases).filter(
+        return original(qs, **filters).filter(
             RawSQL("(SELECT true FROM pg_sleep(0.2))", [], output_field=BooleanField())
         )
 
-    monkeypatch.setattr(search, "_postgres_search", slow)
+    monkeypatch.setattr(search, "_filtered", slow)
+    monkeypatch.setattr(search, "_WINDOWS", {})  # the window's statement is compiled again, with the sleep
     settings.SEARCH_TIMEOUT_MS = 20
     response = client.get(reverse("search"), {"q": "碳中和"})
     assert response.status_code == 200
@@ -142,6 +143,22 @@ def test_a_slow_search_says_so_instead_of_failing(client, monkeypatch, settings)
     assert Article.objects.published().count() == 1
     monkeypatch.undo()
     assert client.get(reverse("search"), {"q": "碳中和"}).context["results"].count == 1
+
+
+def test_the_window_is_compiled_once_a_shape_and_takes_each_search_s_values(client, monkeypatch):
+    monkeypatch.setattr(search, "_WINDOWS", {})
+    lin = AuthorFactory(name="林知远")
+    PublishedArticleFactory(title="大熊猫幼崽出生", authors=[lin])
+    PublishedArticleFactory(title="氢能公交车上路", authors=[lin])
+    PublishedArticleFactory(title="氢能重卡下线")
+    url = reverse("search")
+    assert result_titles(client.get(url, {"q": "熊猫"})) == ["大熊猫幼崽出生"]
+    shapes = len(search._WINDOWS)
+    # Other words of the same shape: the same statements with this search's values.
+    assert sorted(result_titles(client.get(url, {"q": "氢能"}))) == ["氢能公交车上路", "氢能重卡下线"]
+    assert len(search._WINDOWS) == shapes
+    assert result_titles(client.get(url, {"q": "氢能", "author": lin.slug})) == ["氢能公交车上路"]
+    assert len(search._WINDOWS) > shapes  # a filter is another shape
 
 
 @pytest.mark.parametrize("order", ["relevance", "date"])
