@@ -26,6 +26,7 @@ from people.models import Author
 from reader.templatetags.reader import byline_html, navigation_sections
 
 from . import engine as search
+from .query import SearchQuery, clean_query, parse_query
 
 SNIPPET_LENGTH = 140
 
@@ -91,7 +92,7 @@ def public_authors():
 # --- snippets: escaped text with <mark> around the query's words --------------------------------------------
 
 
-def _pattern(query: search.SearchQuery) -> re.Pattern | None:
+def _pattern(query: SearchQuery) -> re.Pattern | None:
     parts = []
     for word in query.highlight_words:
         # A Latin word is marked whole (ai, not the ai of "said"); CJK has no word boundaries to respect.
@@ -112,14 +113,14 @@ def _marked(text: str, pattern: re.Pattern | None) -> SafeString:
     return mark_safe("".join(out))  # every piece is escaped above
 
 
-def highlight_all(text: str, query: search.SearchQuery) -> SafeString:
+def highlight_all(text: str, query: SearchQuery) -> SafeString:
     return _marked(text or "", _pattern(query))
 
 
 def highlight(text: str, query, length: int = SNIPPET_LENGTH) -> SafeString:
     """About `length` characters of `text` around its densest cluster of query words, escaped and marked."""
-    if not isinstance(query, search.SearchQuery):
-        query = search.parse_query(query)
+    if not isinstance(query, SearchQuery):
+        query = parse_query(query)
     text = re.sub(r"\s+", " ", text or "").strip()
     pattern = _pattern(query)
     matches = list(pattern.finditer(text))[:200] if pattern else []
@@ -146,7 +147,7 @@ def highlight(text: str, query, length: int = SNIPPET_LENGTH) -> SafeString:
     return mark_safe(escape(prefix) + _marked(window, pattern) + escape(suffix))  # escaped by _marked
 
 
-def snippet(article, query: search.SearchQuery, length: int = SNIPPET_LENGTH) -> SafeString:
+def snippet(article, query: SearchQuery, length: int = SNIPPET_LENGTH) -> SafeString:
     """The part of the body (or summary) that best shows why the article matched."""
     pattern = _pattern(query)
     body = article_text(article)
@@ -167,11 +168,11 @@ def _clean_params(params) -> dict:
     for name, value in params.lists():
         field = aliases.get(name, name)
         if field in fields and value:
-            data[field] = search.clean_query(value[-1])
+            data[field] = clean_query(value[-1])
     return data
 
 
-def result_items(results: search.SearchResults, query: search.SearchQuery, params) -> list[SafeString]:
+def result_items(results: search.SearchResults, query: SearchQuery, params) -> list[SafeString]:
     """Each result of the page as HTML (search/result.html), a shared fragment per article and search: its
     title and snippet marked for this query, its bylines linking to this search by that author. The page's
     articles are loaded and rendered only for those not kept (two queries). `params`: the search's, without
@@ -187,7 +188,7 @@ def result_items(results: search.SearchResults, query: search.SearchQuery, param
     return [items[name] for name in names if items[name] is not None]
 
 
-def _annotated(article, query: search.SearchQuery, author_search: str):
+def _annotated(article, query: SearchQuery, author_search: str):
     """`article` with what search/result.html shows of it for this search (`author_search`: `_author_search`)."""
     article.search_title = highlight_all(article.title, query)
     article.search_snippet = snippet(article, query)
@@ -210,7 +211,7 @@ def search_page(request):
     form = SearchForm(_clean_params(request.GET))
     form.is_valid()
     filters = form.filters()
-    query = search.parse_query(form.data.get("q", ""))
+    query = parse_query(form.data.get("q", ""))
     results = search.run_search(query, page_number=request.GET.get("page") or 1, **filters)
     shown_params = request.GET.copy()
     shown_params.pop("page", None)

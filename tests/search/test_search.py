@@ -20,6 +20,7 @@ from articles.models import Article, Byline
 from articles.richtext import html_to_text
 from people.models import Author
 from search import engine as search
+from search import query as search_query
 from search import text as search_text
 from search import views as search_views
 from tests.factories import STATES, AuthorFactory, PublishedArticleFactory, SectionFactory, article_in_state
@@ -108,8 +109,8 @@ def test_search_text_has_three_parts_title_first():
 @pytest.mark.parametrize("raw", HOSTILE)
 def test_hostile_queries_become_clean_tsqueries(raw):
     query = search.parse_query(raw)
-    assert len(query.text) <= search.MAX_QUERY_CHARS
-    assert len(query.terms) <= search.MAX_TERMS
+    assert len(query.text) <= search_query.MAX_QUERY_CHARS
+    assert len(query.terms) <= search_query.MAX_TERMS
     assert "\x00" not in query.text
     assert TSQUERY_GRAMMAR.match(query.match_tsquery())
     assert TSQUERY_GRAMMAR.match(query.rank_tsquery())
@@ -120,7 +121,7 @@ def test_any_text_becomes_a_clean_tsquery(raw):
     query = search.parse_query(raw)
     assert TSQUERY_GRAMMAR.match(query.match_tsquery())
     assert TSQUERY_GRAMMAR.match(query.rank_tsquery())
-    assert len(query.terms) <= search.MAX_TERMS
+    assert len(query.terms) <= search_query.MAX_TERMS
 
 
 def test_short_runs_are_phrases_long_runs_are_words():
