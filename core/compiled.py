@@ -135,10 +135,13 @@ class CompiledQuery:
         return _instances(compiled.compiler, rows)
 
 
-def fits(model, field: str, value: int) -> bool:
-    """Whether the column of `model`'s integer `field` could hold `value`. A prepared statement's parameter has
-    its column's type, so a number out of range is an error where the ORM's lookup found nothing: check first."""
+def fits(model, field: str, value) -> bool:
+    """Whether the column of `model`'s `field` could hold `value`: a number in an integer column's range. A
+    prepared statement's parameter has its column's type, so a number out of range is an error where the ORM's
+    lookup found nothing: check first. Any other column: True."""
     internal_type = model._meta.get_field(field).get_internal_type()
+    if internal_type not in connection.ops.integer_field_ranges:
+        return True
     low, high = connection.ops.integer_field_range(internal_type)
     return (low is None or low <= value) and (high is None or value <= high)
 

@@ -14,6 +14,7 @@ from django.db import connection
 
 from articles.models import Issue
 from articles.querysets import published_sql
+from core.compiled import fits
 from core.prepared import fetch
 
 from .loading import all_fields, instances_from_rows, public_issue_sql, select_statement
@@ -41,13 +42,8 @@ def load_by(model, field: str, value, related: tuple = (), condition: tuple[str,
     target = model._meta.get_field(field)
     if not target.unique and not target.primary_key:
         raise ValueError(f"{model.__name__}.{field} is not unique")
-    if isinstance(value, str) and "\x00" in value:
+    if (isinstance(value, str) and "\x00" in value) or not fits(model, field, value):
         return None
-    ranges = connection.ops.integer_field_ranges
-    if target.get_internal_type() in ranges:
-        low, high = connection.ops.integer_field_range(target.get_internal_type())
-        if not low <= value <= high:
-            return None
     sql, columns, parts = _lookup_statement(connection.vendor, model, field, tuple(related), condition[0])
     rows = fetch(sql, [target.get_db_prep_value(value, connection), *condition[1]])
     return instances_from_rows(rows, columns, parts)[0] if rows else None

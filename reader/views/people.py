@@ -176,8 +176,8 @@ def organization_facts(organization) -> dict:
     """What an organization's page shows besides its articles, and whether it has a page at all: two queries,
     one for the organization, its parent and its units with whether each is public, one for its latest events
     with their count (a window over the same rows). They were five queries; most of their time was the ORM
-    building each one: 5.8 → 3.5 ms at 100,000 articles, median of 100, in process, and compiled once per
-    process 3.5 → 1.5 ms (docs/performance.md)."""
+    building each one: 5.8 → 3.5 ms at 100,000 articles, median of 100, in process; compiled once per process
+    (`FAMILY`, `LATEST_EVENTS`), 5.8–6.7 → 2.7 ms on a slower day (docs/performance.md)."""
     now = timezone.now()
     public = {}
     children = []
