@@ -1,5 +1,5 @@
-"""Shared fragments: what every public page repeats (the masthead, the section navigation, each link's newest
-articles for "related articles", listing counts), computed once and kept under the page cache's generation.
+"""Shared fragments: what every public page repeats (the masthead, the section navigation, listing items and
+counts), computed once and kept under the page cache's generation.
 
 A fragment is as fresh as a cached page: every purge of the public pages (core/pagecache.py) invalidates it,
 and it never outlives the next scheduled change. Each process keeps the fragments it used last in its own
