@@ -4,7 +4,9 @@ import functools
 
 from django import template
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import connection
+from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -132,14 +134,26 @@ def _shared_context(**values) -> dict:
 
 @register.simple_tag
 def shared_include(template_name: str):
-    """`template_name` rendered once and shared by every page (core/fragments.py shared_fragment): for what
-    every page repeats and no request changes (the footer, the site-wide links in <head>)."""
-    return mark_safe(  # noqa: S308 - a template rendered with autoescaping
-        shared_fragment(
-            f"template|{template_name}",
-            lambda: render_to_string(template_name, _shared_context()),
-        )
+    """`template_name` rendered once per process, language and year, and shared by every page: for what every
+    page repeats and neither a request nor the paper's content changes (the footer, the site-wide links in
+    <head>: the site's own links, static files and name). It is remembered like a reversed URL
+    (core/urls_cache.py), not kept as a fragment: there is no content in it to go stale, so a page rendered
+    with every cache empty (a flush) does not draw it again (docs/performance.md)."""
+    return _rendered_once(
+        template_name, translation.get_language() or "", timezone.localdate().year, settings.NEWSPAPER_NAME
     )
+
+
+@functools.lru_cache(maxsize=64)
+def _rendered_once(template_name: str, language: str, year: int, name: str) -> SafeString:
+    del language, year, name  # the key: what the template shows besides its own text and links
+    return mark_safe(render_to_string(template_name, _shared_context()))  # noqa: S308 - rendered with autoescaping
+
+
+@receiver(setting_changed)
+def _forget_rendered(**kwargs):
+    """A test's changed settings (static files' storage, URLs) may change what these show."""
+    _rendered_once.cache_clear()
 
 
 _EXTRA = "\x00masthead-extra\x00"  # where a page's own masthead content goes; no template can write it

@@ -1,6 +1,8 @@
 """The article page, shared by the public view and the editors' preview (`render_article`)."""
 
 import functools
+import heapq
+from collections import Counter
 
 from django.db import connection
 from django.db.models import prefetch_related_objects
@@ -11,8 +13,18 @@ from django.utils import timezone
 from articles.models import Article, Byline, Listing
 from articles.names import byline_groups
 from articles.querysets import published_sql, sql_datetime
+from core.fragments import object_fragments, shared_fragments
 from core.prepared import fetch
-from reader.loading import LinkKind, LinkRow, converted, from_row, linked, load_article, load_links
+from reader.loading import (
+    LinkKind,
+    LinkRow,
+    converted,
+    from_row,
+    linked,
+    load_article,
+    load_links,
+    load_published,
+)
 
 RELATED_COUNT = 5
 # Related articles are chosen among the newest articles of each shared tag, organization and event.
@@ -34,59 +46,85 @@ def related_articles(article, limit: int = RELATED_COUNT) -> list:
     The candidates are the newest RELATED_PER_LINK published articles of each of the article's tags,
     organizations and events; a candidate's score is the number of those lists it is in, the links it shares
     among recent articles (scoring every article that shares a popular tag costs seconds at 100,000 articles).
-    One statement (`_related_sql`): the lists are index-only range scans of the listing index, scored by a
-    GROUP BY, and only the chosen articles are read, with the visibility rule applied to them again. Always
-    fresh; 0.23 ms at 100,000 articles, where keeping each link's list of titles as a shared fragment cost
-    0.12 ms when all were cached and 0.73 ms when none was (docs/performance.md).
+
+    Each link's list, ids and publication times, is what every article page with that link repeats: a shared
+    fragment (core/fragments.py), as fresh as whole pages, the lists a page is missing read in one query from
+    the listing index alone (index-only range scans). So is each chosen article's title, the missing ones read
+    in one query with the visibility rule applied again. Reading the titles of every candidate with the lists
+    cost PostgreSQL a row of the articles table for each of 250 candidates, on every page without its lists
+    kept (docs/performance.md).
     """
-    links = [(Listing.Kind.TAG, tag.pk) for tag in linked(article, "tags")]
-    links += [(Listing.Kind.ORGANIZATION, org.pk) for org in linked(article, "organizations")]
-    links += [(Listing.Kind.EVENT, event.pk) for event in linked(article, "events")]
+    links = [("tag", tag.pk) for tag in linked(article, "tags")]
+    links += [("organization", organization.pk) for organization in linked(article, "organizations")]
+    links += [("event", event.pk) for event in linked(article, "events")]
     if not links:
         return []
-    now = timezone.now()
-    _visible, visible_params = published_sql("a", now)
-    params = []
-    for kind, pk in links:
-        params += [int(kind), pk, sql_datetime(now), RELATED_PER_LINK]
-    params += [article.pk, limit, *visible_params]
-    rows = converted(RELATED_COLUMNS, fetch(_related_sql(connection.vendor, len(links)), params))
+    names = {f"related|{kind}|{pk}": (kind, pk) for kind, pk in links}
+    lists = shared_fragments(
+        list(names), lambda missing: _link_lists({name: names[name] for name in missing})
+    )
+    shared, published = Counter(), {}  # {pk: the number of lists it is in}, {pk: published_at}
+    for name in names:
+        for pk, published_at in lists[name]:
+            shared[pk] += 1
+            published[pk] = published_at
+    shared.pop(article.pk, None)
+    chosen = heapq.nlargest(limit, [(n, published[pk], pk) for pk, n in shared.items()])
+    titles = object_fragments({f"related-title|{pk}": pk for _n, _at, pk in chosen}, _titles, _title)
     related = []
-    for pk, title, published_at, shared in rows:
+    for count, published_at, pk in chosen:
+        title = titles[f"related-title|{pk}"]
+        if title is None:  # no longer public
+            continue
         item = from_row(Article, LISTED, (pk, title, published_at))
-        item.shared = shared
+        item.shared = count
         related.append(item)
     return related
 
 
-# The columns of a related article's row but the last (how many lists it is in), for `converted`.
-RELATED_COLUMNS = tuple((Article, name, "a") for name in LISTED)
+def _titles(ids) -> dict:
+    """{id: article} of the published articles among `ids`, with their titles."""
+    return load_published(ids, ("id", "title"), ())
+
+
+def _title(name: str, article) -> str:
+    del name  # object_fragments' build(name, object)
+    return article.title
+
+
+# Each kind of link: its kind in the listing index (articles/models/listing.py).
+_LINK_KINDS = {
+    "tag": Listing.Kind.TAG,
+    "organization": Listing.Kind.ORGANIZATION,
+    "event": Listing.Kind.EVENT,
+}
+# A list's columns, for `converted` (SQLite returns times as text).
+_LIST_COLUMNS = ((Listing, "article_id", "l"), (Listing, "published_at", "l"))
+
+
+def _link_lists(links: dict) -> dict:
+    """{name: [(pk, published_at) …]} for links {name: (kind, pk)}: the newest RELATED_PER_LINK published
+    articles of each, in one query, a UNION ALL of index-only ranges of the listing index, newest first (its
+    rows are the published articles only, `published_at <= now` the rest of the visibility rule)."""
+    now = sql_datetime(timezone.now())
+    params = []
+    for kind, pk in links.values():
+        params += [int(_LINK_KINDS[kind]), pk, now, RELATED_PER_LINK]
+    found = {name: [] for name in links}
+    names = list(links)
+    for pk, published_at, number in converted(_LIST_COLUMNS, fetch(_link_lists_sql(len(links)), params)):
+        found[names[number]].append((pk, published_at))
+    return found
 
 
 @functools.lru_cache(maxsize=32)
-def _related_sql(vendor: str, count: int) -> str:
-    """The statement of `related_articles` for `count` links. Its parameters: for each link its kind in the
-    listing index, its id, now and RELATED_PER_LINK; then the article's id (not its own candidate), the number
-    of articles wanted, and the visibility rule's parameters (`published_sql`)."""
-    del vendor  # part of the cache key: published_sql is the database's
-    quote = connection.ops.quote_name
-    listing, article = quote(Listing._meta.db_table), quote(Article._meta.db_table)
-    visible, _params = published_sql("a")
-    # The listing index's rows are the published articles only, `published_at <= now` the rest of the rule:
-    # each list is the newest RELATED_PER_LINK articles the public may see of one link.
-    lists = " UNION ALL ".join(
-        f"SELECT * FROM (SELECT l.article_id, l.published_at FROM {listing} l"
-        " WHERE l.kind = %s AND l.target_id = %s AND l.published_at <= %s"
+def _link_lists_sql(count: int) -> str:
+    listing = connection.ops.quote_name(Listing._meta.db_table)
+    return " UNION ALL ".join(
+        f"SELECT article_id, published_at, {number} AS list FROM (SELECT l.article_id, l.published_at"
+        f" FROM {listing} l WHERE l.kind = %s AND l.target_id = %s AND l.published_at <= %s"
         f" ORDER BY l.published_at DESC, l.article_id DESC LIMIT %s) AS list{number}"
         for number in range(count)
-    )
-    return (
-        "SELECT a.id, a.title, a.published_at, chosen.shared FROM (SELECT c.article_id,"
-        " MAX(c.published_at) AS published_at, COUNT(*) AS shared"
-        f" FROM ({lists}) AS c WHERE c.article_id <> %s GROUP BY c.article_id"
-        " ORDER BY shared DESC, published_at DESC, c.article_id DESC LIMIT %s) AS chosen"
-        f" JOIN {article} a ON a.id = chosen.article_id WHERE {visible}"
-        " ORDER BY chosen.shared DESC, chosen.published_at DESC, a.id DESC"
     )
 
 

@@ -37,14 +37,13 @@ def test_the_page_costs_one_query_less_without_photos(client, django_assert_num_
     illustrated = PublishedArticleFactory(tags=["科学普及"])
     add_photos(illustrated, ["展厅一角"])
     for article in (plain, illustrated):
-        client.get(article.get_absolute_url())  # the shared fragments (the navigation) are kept
-    # The article with its issue, page and section; its links and neighbours; its related articles; the photos
-    # only where there are.
-    with django_assert_num_queries(3):
+        client.get(article.get_absolute_url())  # the shared fragments (related articles, navigation) are kept
+    # The article with its issue, page and section; its links and neighbours; the photos only where there are.
+    with django_assert_num_queries(2):
         response = client.get(plain.get_absolute_url())
     assert response.context["photos"] == []
     assert 'class="gallery"' not in response.content.decode()
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = client.get(illustrated.get_absolute_url())
     assert [photo.caption for photo in response.context["photos"]] == ["展厅一角"]
     assert 'class="gallery"' in response.content.decode()

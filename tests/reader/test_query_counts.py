@@ -109,10 +109,9 @@ PAGES = {
     "home": (lambda d: "/", 0, ARTICLE_LINK, 12),
     "issue archive": (lambda d: reverse("articles:issues"), 2, 'href="/issues/', 5),
     "issue": (lambda d: d["issue"].get_absolute_url(), 1, ARTICLE_LINK, 12),
-    # The article, its links and neighbours in one statement (reader/loading.py), its related articles in one
-    # (reader/views/article.py), its photos (组图) in one. The article measured has photos; one without costs a
-    # query less (tests/reader/test_article_page_photos.py).
-    "article": (lambda d: d["article"].get_absolute_url(), 4, 'href="/tags/', 3),
+    # The article, its links and neighbours in one statement (reader/loading.py), its photos (组图) in one. The
+    # article measured has photos; one without costs a query less (tests/reader/test_article_page_photos.py).
+    "article": (lambda d: d["article"].get_absolute_url(), 3, 'href="/tags/', 3),
     "author": (lambda d: d["author"].get_absolute_url(), 1, ARTICLE_LINK, 20),
     "organization": (lambda d: d["organization"].get_absolute_url(), 2, ARTICLE_LINK, 20),
     # The entity; the page's ids and count, and an event's organizers, are kept (reader/views/listings.py).
@@ -122,11 +121,14 @@ PAGES = {
 }
 # The section navigation's query, and the time of the next scheduled publication (when the fragment expires).
 FRAGMENT_MISS_QUERIES = 2
-# Fragments of a page's own: an entity listing's count for its pagination, shared by all its pages (an author's: per role); and the
+# Fragments of a page's own: the article page's lists of the newest articles of each of its links (one query)
+# and the titles of the related articles chosen from them (one);
+# an entity listing's count for its pagination, shared by all its pages (an author's: per role); and the
 # listing items (reader/items.py: the articles with their bylines, one statement), shared by every page that
 # lists them.
 ITEM_QUERIES = 1
 OWN_FRAGMENT_QUERIES = {
+    "article": 1 + 1,
     # Today's paper (two queries while no issue is released), the issue's layout (its articles' ids, its pages),
     # its neighbours (the issues before and after it, one query), the latest web-only news (their ids), the lead
     # (the article, its bylines), and the items.

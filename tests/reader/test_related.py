@@ -1,6 +1,8 @@
 """Related articles (article page) stay bounded at any archive size: candidates are the newest published
-articles of each shared tag, organization and event, scored by how many of those lists they are in, in one query
-that is always fresh (a withdrawal, an edit, a scheduled publication)."""
+articles of each shared tag, organization and event, scored by how many of those lists they are in. Each link's
+list and each chosen article's title are shared fragments: one query for all the lists missing and one for the
+titles, none while they hold, and exactly as fresh as cached pages (a withdrawal, an edit, a scheduled
+publication)."""
 
 import datetime
 from unittest import mock
@@ -52,9 +54,14 @@ def test_one_query_and_candidates_bounded_by_link(monkeypatch):
     article_views.load_links(article)
     with CaptureQueriesContext(connection) as queries:
         related = related_articles(article)
-    assert len(queries) == 1, [q["sql"] for q in queries]  # the lists of all the article's links, scored
+    # The lists of all the article's links in one query, when they expire (the next scheduled article), and
+    # the chosen articles' titles; then all are kept.
+    assert len(queries) == 3, [q["sql"] for q in queries]
     assert related == newest
     assert [item.shared for item in related] == [1, 1]
+    with CaptureQueriesContext(connection) as queries:
+        assert related_articles(article) == newest
+    assert len(queries) == 0
 
 
 def test_the_lists_are_the_newest_the_public_may_see(monkeypatch):
@@ -100,6 +107,27 @@ def test_a_scheduled_article_joins_the_lists_on_time(fragments):
     with mock.patch("django.utils.timezone.now", return_value=start) as now:
         assert related_articles(article) == [older]
         now.return_value = goes_public - datetime.timedelta(seconds=1)
-        assert related_articles(article) == [older]
+        with CaptureQueriesContext(connection) as queries:
+            assert related_articles(article) == [older]
+        assert len(queries) == 0, [q["sql"] for q in queries]  # still the kept lists
         now.return_value = goes_public + datetime.timedelta(seconds=1)
         assert related_articles(article) == [scheduled, older]
+
+
+def test_a_draft_s_preview_follows_its_own_links(fragments):
+    """An editor's preview of a draft: its tags change without any public content changing, and the kept
+    lists are each link's, so the preview shows the new tag's articles at once."""
+    quantum = published("量子计算机研制进展", 30, ["量子科技"])
+    hydrogen = published("氢能重卡示范线开通", 20, ["氢能"])
+    draft = ArticleFactory(title="未发表的能源稿")
+    draft.tags.add("量子科技")
+    assert related_articles(load_links_of(draft)) == [quantum]
+    draft.tags.set(["氢能"])
+    assert related_articles(load_links_of(draft)) == [hydrogen]
+
+
+def load_links_of(article):
+    """The article as the editors' preview has it: with its links loaded in one query."""
+    article.refresh_from_db()
+    article_views.load_links(article)
+    return article

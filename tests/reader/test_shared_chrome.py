@@ -1,8 +1,10 @@
 """What every page repeats is rendered once and shared (base.html's `masthead` and `shared_include` tags), and
 the helpers the hot templates use instead of slower built-ins give exactly what the built-ins gave."""
 
+import contextlib
 import datetime
 import re
+from unittest import mock
 
 import pytest
 from django.template import Context, Template
@@ -51,9 +53,10 @@ def test_a_page_keeps_its_own_masthead_content_inside_the_shared_masthead(client
     assert top < extra < nav and "2026-05-18" in header
 
 
-def test_the_masthead_and_footer_are_rendered_once_per_generation(client, monkeypatch):
+def test_the_masthead_is_rendered_once_per_generation_the_footer_once(client, monkeypatch):
     PublishedArticleFactory(section=SectionFactory(name="科技前沿"))
     _local_fragments.clear()
+    reader._rendered_once.cache_clear()
     rendered = []
     real = reader.render_to_string
 
@@ -78,7 +81,40 @@ def test_the_masthead_and_footer_are_rendered_once_per_generation(client, monkey
     rendered.clear()
     PublishedArticleFactory(section=SectionFactory(name="科普天地"))  # a change to public content
     assert "科普天地" in client.get("/").content.decode()
-    assert "partials/masthead.html" in rendered
+    # The masthead lists the sections; the footer and the links in <head> have no content in them.
+    assert rendered == ["partials/masthead.html"]
+
+
+@contextlib.contextmanager
+def at(moment):
+    """The clock at `moment`, for timezone.now() and for the {% now %} tag (datetime.now)."""
+
+    class Clock(datetime.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return moment.astimezone(tz)
+
+    with (
+        mock.patch("django.template.defaulttags.datetime", Clock),
+        mock.patch("django.utils.timezone.now", return_value=moment),
+    ):
+        yield
+
+
+def test_the_footer_follows_the_year_and_the_language(client, settings):
+    reader._rendered_once.cache_clear()
+    PublishedArticleFactory()
+    new_years_eve = datetime.datetime(2026, 12, 31, 15, 59, tzinfo=datetime.UTC)  # 23:59 in Shanghai
+    with at(new_years_eve):
+        assert "© 2026 " in client.get("/").content.decode()
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        english = client.get("/").content.decode()
+        footer = english[english.index('<footer class="footer">') :]
+        assert "RSS feed" in footer and "RSS订阅" not in footer
+        del client.cookies[settings.LANGUAGE_COOKIE_NAME]
+    with at(new_years_eve + datetime.timedelta(minutes=2)):
+        html = client.get("/").content.decode()
+    assert "© 2027 " in html and "RSS订阅" in html[html.index('<footer class="footer">') :]
 
 
 def test_the_masthead_follows_the_language(client, settings):
