@@ -70,7 +70,11 @@ def related_articles(article, limit: int = RELATED_COUNT) -> list:
             published[pk] = published_at
     shared.pop(article.pk, None)
     chosen = heapq.nlargest(limit, [(n, published[pk], pk) for pk, n in shared.items()])
-    titles = object_fragments({f"related-title|{pk}": pk for _n, _at, pk in chosen}, _titles, _title)
+    titles = object_fragments(
+        {f"related-title|{pk}": pk for _n, _at, pk in chosen},
+        lambda ids: load_published(ids, ("id", "title"), ()),  # the visibility rule applied again
+        lambda _name, article: article.title,
+    )
     related = []
     for count, published_at, pk in chosen:
         title = titles[f"related-title|{pk}"]
@@ -80,16 +84,6 @@ def related_articles(article, limit: int = RELATED_COUNT) -> list:
         item.shared = count
         related.append(item)
     return related
-
-
-def _titles(ids) -> dict:
-    """{id: article} of the published articles among `ids`, with their titles."""
-    return load_published(ids, ("id", "title"), ())
-
-
-def _title(name: str, article) -> str:
-    del name  # object_fragments' build(name, object)
-    return article.title
 
 
 # Each kind of link: its kind in the listing index (articles/models/listing.py).
