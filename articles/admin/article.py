@@ -189,15 +189,8 @@ class ArticleAdmin(
 
     # A workflow button on the change page belongs to the article form: the form is validated and saved, then
     # the transition taken, in the admin's one transaction. A form that is not valid (the button's comment or
-    # time included) saves and takes nothing; a transition the workflow refuses after the save rolls it back.
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except SaveRefused as refused:
-            # Everything was rolled back. The form is shown again, with the user's edits and the reason.
-            request.save_refusal = refused.reasons
-            return super().changeform_view(request, object_id, form_url, extra_context)
+    # time included) saves and takes nothing; a transition the workflow refuses after the save rolls it back
+    # (SaveRefused, caught in change_view).
 
     def save_related(self, request, form, formsets, change):
         # A public (or scheduled) article keeps every picture's alt text: approving it asked for them all.
@@ -351,7 +344,15 @@ class ArticleAdmin(
         article = Article.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
         if article is not None and policy.can_view(request.user, article):
             extra_context.update(self.workflow_context(request, article))
-        return super().change_view(request, object_id, form_url, extra_context)
+        try:
+            return super().change_view(request, object_id, form_url, extra_context)
+        except SaveRefused as refused:
+            # Everything was rolled back, and the revision (django-reversion, opened by VersionAdmin.change_view)
+            # was not written: caught any deeper, the revision would still be written as the view returned, with
+            # the refused text as this user's, and the four-eyes rule would count it as their change. The form
+            # is shown again, with the user's edits and the reason.
+            request.save_refusal = refused.reasons
+            return super().change_view(request, object_id, form_url, extra_context)
 
     def workflow_context(self, request, article):
         transitions = workflow.allowed_transitions(article, request.user)

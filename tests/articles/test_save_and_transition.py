@@ -8,8 +8,9 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from reversion.models import Version
 
-from articles import workflow
+from articles import policy, workflow
 from articles.models import Article, ArticleLog, StaleEdit
 from tests.articles.test_admin_workflow import change_url, form_data
 from tests.factories import ArticleFactory, editor, reporter
@@ -207,3 +208,26 @@ def test_a_save_never_writes_back_the_status_a_transition_changed_meanwhile(clie
     assert response.status_code == 302
     article.refresh_from_db()
     assert (article.title, article.status, article.published_at) == ("新标题", "published", when)
+
+
+def test_a_refused_edit_leaves_no_revision_and_no_four_eyes_trace(client, owner, ed):
+    """An editor edits an article in review and presses approve: refused (the four-eyes rule: they changed its
+    text). Nothing was saved, so nothing of it may be recorded either: no revision holds the refused title, and
+    the same editor may still approve the article as it was submitted (and release the issue it is in)."""
+    article = ArticleFactory(created_by=owner, title="旧标题")
+    workflow.submit(article, owner)
+    client.force_login(ed)
+    response = client.post(change_url(article), pressed(article, "approve", title="编辑改的标题"))
+    assert response.status_code == 200
+    assert "另一位编辑" in errors_in(response)
+    assert 'value="编辑改的标题"' in response.content.decode()  # the edit is still in the form
+    fresh = Article.objects.get(pk=article.pk)
+    assert (fresh.title, fresh.status) == ("旧标题", "review")
+    titles = [version.field_dict["title"] for version in Version.objects.get_for_object(article)]
+    assert "编辑改的标题" not in titles
+    assert not Version.objects.filter(revision__user=ed).exists()
+    assert policy.four_eyes_refusal(ed, fresh) is None
+
+    response = client.post(change_url(article), pressed(fresh, "approve"))
+    assert response.status_code == 302
+    assert Article.objects.get(pk=article.pk).status == "published"
