@@ -2,13 +2,21 @@
 
 Django's LocaleMiddleware would follow each browser's Accept-Language, so a reader with an English browser
 would get an English newspaper and every public page would vary by that header. A Chinese paper is Chinese: the
-language is LANGUAGE_CODE unless the user has picked another through the language cookie (set by Django's
-`set_language` view, offered in the admin).
+language is LANGUAGE_CODE unless the user has picked another through the language cookie (set by the footer's
+links on the reader's site, reader/views/site.py, and by Django's `set_language` view, offered in the admin).
 """
 
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+
+# A language of settings.LANGUAGES as HTML's lang attribute names it (BCP 47), where Django's code differs.
+HTML_LANG = {"zh-hans": "zh-CN"}
+
+
+def html_lang(language: str) -> str:
+    """`language` (a Django language code) as the `lang` attribute of a page in it: zh-hans is zh-CN."""
+    return HTML_LANG.get(language, language)
 
 
 def language_of(request) -> str:

@@ -226,6 +226,10 @@ AUTH_PASSWORD_VALIDATORS = [
 # Language and time: Simplified Chinese first, English available; Beijing time.
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+# A reader's choice of language (reader/views/site.py, the footer's links) is kept for a year.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+# English short dates as 2026-12-06 (newsroom/formats/en/formats.py); Chinese keeps Django's own.
+FORMAT_MODULE_PATH = ["newsroom.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

@@ -13,6 +13,7 @@ from django.urls import path, register_converter
 
 from . import feeds, views
 from .sitemaps import SITEMAPS
+from .views import site
 
 
 class IssueDateConverter:
@@ -47,6 +48,8 @@ people_patterns = [
 
 # Before the entity pages: /sections/<slug>/feed/ is a feed, not a section.
 urlpatterns = [
+    path("robots.txt", site.robots_txt, name="robots_txt"),
+    path("language/<str:code>/", site.choose_language, name="choose_language"),
     path("preview/<str:token>/", views.shared_preview, name="shared_preview"),
     path("feed/", feeds.LatestArticlesFeed(), name="feed"),
     path("sections/<str:slug>/feed/", feeds.SectionFeed(), name="section_feed"),

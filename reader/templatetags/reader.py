@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Byline, Listing, Section
 from articles.querysets import sql_datetime
+from core import locale
 from core.fragments import shared_fragment
 from core.prepared import fetch
 from core.urls_cache import cached_reverse
@@ -203,6 +204,12 @@ def masthead(parser, token):
     nodelist = parser.parse(("endmasthead",))
     parser.delete_first_token()
     return MastheadNode(current, nodelist)
+
+
+@register.simple_tag
+def html_lang(language: str = "") -> str:
+    """The `lang` attribute of a page in `language` (the active language when omitted): zh-CN, en."""
+    return locale.html_lang(language or translation.get_language() or settings.LANGUAGE_CODE)
 
 
 @register.simple_tag
