@@ -25,3 +25,21 @@ class BodyImage(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ReleasedFile(models.Model):
+    """A private file moved to public storage when what it belongs to became public (files/release.py), by the
+    name it had. A page rendered just before the move still links to the private name, and to its renditions
+    and thumbnail, which the first request moves all at once: /private-media/ sends the readers of such a page
+    on to the public names (files/views.py) for as long as they are still the files of what they belong to."""
+
+    private_name = models.CharField(_("private name"), max_length=255, unique=True)
+    public_name = models.CharField(_("public name"), max_length=255)
+    released_at = models.DateTimeField(_("released at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("released file")
+        verbose_name_plural = _("released files")
+
+    def __str__(self):
+        return f"{self.private_name} → {self.public_name}"

@@ -30,6 +30,8 @@ from articles.models import Article, ArticlePhoto, IssuePage
 from articles.querysets import is_public
 from core.storage import PRIVATE_PREFIX, derived_names, is_private, private_name, public_name
 
+from .models import ReleasedFile
+
 logger = logging.getLogger(__name__)
 
 # The file fields whose files follow the rule, by model.
@@ -100,6 +102,11 @@ def place(model: type, pk: int, now=None) -> Placement:
             if result.moved:
                 obj.__dict__["_files_placing"] = True  # files/signals.py: this save needs no second pass
                 obj.save(update_fields=result.moved)
+                if result.public:  # what pages rendered before the move still link to (files/views.py)
+                    for private, public in result.renamed.values():
+                        ReleasedFile.objects.update_or_create(
+                            private_name=private, defaults={"public_name": public}
+                        )
         except BaseException:
             for name in copies:  # nothing half-moved stays behind, public least of all
                 _delete_with_derived(name)

@@ -24,6 +24,7 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core import signing
 from django.core.files.storage import FileSystemStorage, default_storage, storages
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_safe
 
@@ -33,6 +34,7 @@ from core import renditions
 from core.storage import PRIVATE_PREFIX, THUMBNAIL_SUFFIX, is_private
 
 from . import body_images, release
+from .models import ReleasedFile
 
 SIGNER_SALT = "files.private-media"
 # What a private file may be sent as; anything else is a download.
@@ -89,6 +91,28 @@ def derived_target(requested: str, original: str, moved: str) -> str:
     return moved
 
 
+def released_target(requested: str) -> str | None:
+    """The public name of the private file `requested` (an original, a rendition or a thumbnail) if its original
+    was moved to public storage (`ReleasedFile`) and is still the file of what it belongs to; else None.
+
+    The first request for one of a file's private names after the clock made its article or page public moves
+    the file and all of its renditions (and a page's other file): the other names a page rendered just before
+    still link to must lead there too, not to a 404."""
+    original = renditions.original_of(requested)
+    names = Q(private_name__in=[requested, *([original] if original else [])])
+    if requested.endswith(THUMBNAIL_SUFFIX):  # a page image's thumbnail: its image is stem.<anything>
+        names |= Q(private_name__startswith=requested[: -len(THUMBNAIL_SUFFIX)] + ".")
+    for released in ReleasedFile.objects.filter(names):
+        if requested != released.private_name and requested not in release.derived_names(
+            released.private_name
+        ):
+            continue
+        owner, _field = find_owner(released.public_name)
+        if owner is not None and not is_private(released.public_name):
+            return derived_target(requested, released.private_name, released.public_name)
+    return None
+
+
 def staff_may_see(user, owner) -> bool:
     """The article's picture: who may see the article in the admin. A printed page shows every article on it,
     other reporters' drafts included: those who edit pages (editors), not those who only look them up."""
@@ -120,7 +144,10 @@ def private_media(request, name: str):
         raise Http404
     owner, field = find_owner(full)
     if owner is None:
-        raise Http404
+        moved = released_target(full)
+        if moved is None:
+            raise Http404
+        return HttpResponseRedirect(default_storage.url(moved))
     if staff_may_see(request.user, owner) or _signature_valid(full, request.GET.get("s", "")):
         return _send(full)
     if release.should_be_public(owner):

@@ -250,6 +250,56 @@ def test_when_the_clock_publishes_a_scheduled_article_the_first_request_moves_it
     assert response["Location"] == article.image.url and url_path(article.image.url).is_file()
 
 
+def test_after_the_clock_releases_a_page_every_private_name_a_page_showed_leads_to_its_public_file(
+    client, django_capture_on_commit_callbacks
+):
+    """An issue released for a later time: a page rendered just before links to the private names of the page's
+    image, its thumbnail, its renditions and its PDF. The first of them requested moves them all; every other
+    one (and the first again) still leads to its public file, not to a 404. Once the page is private again
+    (a draft placed on it), none of them leads anywhere."""
+    page = IssuePageFactory()
+    story = ArticleFactory(issue=page.issue, page=page, status="review")
+    client.force_login(editor("desk"))
+    with django_capture_on_commit_callbacks(execute=True):
+        upload_page_pdf(client, page)
+    client.logout()
+    workflow.approve(story, editor("chief"), publish_at=timezone.now() + datetime.timedelta(hours=1))
+    page.refresh_from_db()
+    image, pdf = page.image.name, page.pdf.name
+    thumbnail = image.rsplit(".", 1)[0] + ".thumb.jpg"
+    rendition = renditions.rendition_name(image, 1080, "webp")
+    shown = [rendition, image, thumbnail, pdf]
+    assert all(is_private(name) for name in shown)
+    assert all(client.get(default_storage.url(name)).status_code == 404 for name in shown)  # not yet
+
+    Article.objects.filter(pk=story.pk).update(published_at=timezone.now() - datetime.timedelta(seconds=1))
+    with django_capture_on_commit_callbacks(execute=True):  # the private copies go once the move commits
+        first = client.get(default_storage.url(rendition))
+    page.refresh_from_db()
+    assert not is_private(page.image.name) and not is_private(page.pdf.name)
+    assert first.status_code == 302
+    targets = {
+        rendition: renditions.rendition_name(page.image.name, 1080, "webp"),
+        image: page.image.name,
+        thumbnail: page.image.name.rsplit(".", 1)[0] + ".thumb.jpg",
+        pdf: page.pdf.name,
+    }
+    for private, public in targets.items():
+        response = client.get(default_storage.url(private))
+        assert response.status_code == 302, private
+        assert response["Location"] == default_storage.url(public)
+        assert url_path(response["Location"]).is_file()
+    # A name that was never released, beside them, is still a 404.
+    assert client.get(default_storage.url(image.replace(".", "x.", 1))).status_code == 404
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticleFactory(issue=page.issue, page=page, status="draft")  # the page shows a draft: private again
+    page.refresh_from_db()
+    assert is_private(page.image.name)
+    for private in targets:
+        assert client.get(default_storage.url(private)).status_code == 404
+
+
 def test_a_share_link_preview_shows_the_draft_picture_through_a_signed_link(client, settings):
     from articles.sharing import make_share_link
 
