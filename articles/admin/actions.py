@@ -23,13 +23,14 @@ class BulkSubmitMixin:
     @admin.action(permissions=["submit"], description=gettext_lazy("Submit selected drafts for review"))
     def submit_selected(self, request, queryset):
         done, refused = 0, []
+        # Counted before: once submitted, the drafts are not drafts either.
+        skipped = queryset.exclude(status=ArticleStatus.DRAFT).count()
         for article in queryset.filter(status=ArticleStatus.DRAFT).in_reading_order():
             try:
                 workflow.submit(article, request.user)
                 done += 1
             except (PermissionDenied, ValidationError) as exc:
                 refused.append(f"“{article.title}”: {' '.join(getattr(exc, 'messages', [str(exc)]))}")
-        skipped = queryset.exclude(status=ArticleStatus.DRAFT).count()
         if done:
             self.message_user(
                 request,

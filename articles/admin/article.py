@@ -246,15 +246,20 @@ class ArticleAdmin(
     @admin.action(permissions=["review"], description=gettext_lazy("Approve selected articles now"))
     def approve_selected(self, request, queryset):
         done, problems = 0, []
+        # Counted before: once approved, the articles are not in review either.
+        skipped = queryset.exclude(status=ArticleStatus.REVIEW).count()
         for article in queryset.filter(status=ArticleStatus.REVIEW):
             try:
                 workflow.approve(article, request.user)
                 done += 1
             except (PermissionDenied, ValidationError) as exc:
                 problems.append(f"“{article.title}”: {' '.join(getattr(exc, 'messages', [str(exc)]))}")
-        skipped = queryset.exclude(status=ArticleStatus.REVIEW).count()
         if done:
-            self.message_user(request, ngettext("%d article approved.", "%d articles approved.", done) % done)
+            self.message_user(
+                request,
+                ngettext("%d article approved.", "%d articles approved.", done) % done,
+                messages.SUCCESS,
+            )
         if skipped:
             self.message_user(
                 request,

@@ -4,6 +4,7 @@ import datetime
 import re
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
@@ -315,11 +316,14 @@ def test_bulk_approve_and_issue_release(client, owner, ed):
     for a in articles[:2]:
         workflow.submit(a, owner)
     client.force_login(ed)
-    client.post(
+    response = client.post(
         reverse("admin:articles_article_changelist"),
         {"action": "approve_selected", "_selected_action": [a.pk for a in articles]},
+        follow=True,
     )
     assert Article.objects.published().count() == 2
+    said = [(m.level_tag, str(m)) for m in get_messages(response.wsgi_request)]
+    assert said == [("success", "已签发2篇稿件。"), ("warning", "1篇稿件不在待审状态，未作处理。")]
     assert Article.objects.get(pk=articles[2].pk).status == "draft"
     page = IssuePageFactory()
     in_issue = [ArticleFactory(created_by=owner, issue=page.issue, page=page) for _ in range(2)]
