@@ -17,7 +17,7 @@ import reversion
 
 from articles.models import Article, ArticleStatus
 from articles.policy import ensure_groups
-from tests.browser.test_editorial_loop import login, open_desk, shoot
+from tests.browser.test_editorial_loop import editor_body, login, open_desk, save_and_continue, shoot
 from tests.factories import ArticleFactory, editor, reporter
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -160,3 +160,46 @@ def test_two_editors_conflict_resolved_never_overwritten(live_server, new_contex
     assert (fresh.kicker, fresh.subtitle) == ("聚焦“科普服务进基层”", "全市将开展科普讲座和场馆开放日")
     assert pb.input_value("#id_kicker") == "聚焦“科普服务进基层”"
     no_admin_errors(desk_a, desk_b)
+
+
+def test_leaving_asks_only_when_something_was_changed(live_server, new_context, lin):
+    """Clicking about the page, into a field and into the body's editor changes nothing: leaving does not ask
+    (the editor writes its text back into its textarea with a line end of its own). Nor does leaving right after
+    保存并继续编辑. A word typed into the body, and leaving asks."""
+    base = live_server.url
+    article = ArticleFactory(created_by=lin, title="青岚省科协举办培训班", body="<p>培训为期三天。</p>")
+    desk = open_desk(new_context)
+    login(desk, base, lin.username)
+    page = desk.page
+    dialogs = []
+    page.on("dialog", lambda dialog: dialogs.append(dialog.type) or dialog.dismiss())
+
+    def leave_for_history():
+        with page.expect_navigation():
+            page.locator("a.historylink").click()
+
+    open_article(desk, base, article)
+    body = editor_body(desk)
+    page.click("#id_title")
+    body.click()
+    page.locator("#content h1, #content h2").first.click()
+    page.wait_for_timeout(300)
+    leave_for_history()
+    assert dialogs == [] and page.url.endswith("/history/")
+
+    open_article(desk, base, article)
+    page.fill("#id_subtitle", "面向基层科普骨干")
+    save_and_continue(page)
+    editor_body(desk)
+    leave_for_history()
+    assert dialogs == [] and page.url.endswith("/history/")
+
+    open_article(desk, base, article)
+    editor_body(desk).click()
+    page.keyboard.press("End")
+    page.keyboard.type("学员来自全省各地。")
+    page.locator("a.historylink").click(no_wait_after=True)
+    page.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"]
+    assert page.url == change_page(base, article)
+    no_admin_errors(desk)

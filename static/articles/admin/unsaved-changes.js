@@ -1,28 +1,45 @@
 /* Leaving the article page with unsaved changes asks first (the browser's own "leave the page?" dialog).
  *
- * Unsaved: anything typed or chosen in the article form since the page loaded (its inputs outside the <form>,
- * the workflow panel's comment and time, included: they belong to it by the form attribute), the rich-text
- * editor's content, or the whole form when it came back refused (its text is not saved). Submitting the form
- * (saving, or a workflow button) never asks. Loaded by articles/templates/admin/articles/article/change_form.html.
+ * Unsaved: a value of the article form that differs from what the page loaded with (its inputs outside the
+ * <form>, the workflow panel's comment and time, included: they belong to it by the form attribute), the
+ * rich-text editor's content as the editor itself judges it (CKEditor's checkDirty: it writes its text back into
+ * its textarea in its own form, a line end added, which is no change of the reader's), or the whole form when it
+ * came back refused (its text is not saved). Clicking, focusing or typing and undoing it is no change. Submitting
+ * the form (saving, or a workflow button) never asks. Loaded by
+ * articles/templates/admin/articles/article/change_form.html.
  */
 (function () {
   "use strict";
 
+  var RICH_TEXT = 'textarea[data-type="ckeditortype"]';
+
+  function richTextNames(form) {
+    var names = {};
+    form.querySelectorAll(RICH_TEXT).forEach(function (area) {
+      names[area.name] = true;
+    });
+    return names;
+  }
+
+  // The form's values but the rich-text fields', which `editorsDirty` judges.
   function serialize(form) {
+    var skipped = richTextNames(form);
     var parts = [];
     new FormData(form).forEach(function (value, name) {
-      parts.push(name + "=" + (typeof value === "string" ? value : value.name));
+      if (!skipped[name]) {
+        parts.push(name + "=" + (typeof value === "string" ? value : value.name));
+      }
     });
     return parts.join("&");
   }
 
-  function editorsDirty() {
-    var editors = window.CKEDITOR && window.CKEDITOR.instances;
-    if (!editors) {
-      return false;
-    }
-    return Object.keys(editors).some(function (name) {
-      return editors[name].checkDirty();
+  // Each rich-text field: its editor's own judgement, or, where no editor took it over, the textarea's value
+  // against the one the page loaded with.
+  function editorsDirty(form) {
+    var editors = (window.CKEDITOR && window.CKEDITOR.instances) || {};
+    return Array.prototype.some.call(form.querySelectorAll(RICH_TEXT), function (area) {
+      var editor = editors[area.id];
+      return editor ? editor.checkDirty() : area.value !== area.defaultValue;
     });
   }
 
@@ -33,16 +50,8 @@
     }
     var refused = !!form.querySelector(".errornote, .errorlist");
     var loaded = serialize(form);
-    var touched = false;
     var submitting = false;
 
-    function markTouched(event) {
-      if (event.target && event.target.form === form) {
-        touched = true;
-      }
-    }
-    document.addEventListener("input", markTouched, true);
-    document.addEventListener("change", markTouched, true);
     form.addEventListener("submit", function () {
       submitting = true;
     });
@@ -54,7 +63,7 @@
       if (submitting) {
         return undefined;
       }
-      if (!(refused || touched || editorsDirty() || serialize(form) !== loaded)) {
+      if (!(refused || editorsDirty(form) || serialize(form) !== loaded)) {
         return undefined;
       }
       event.preventDefault();
