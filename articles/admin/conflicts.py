@@ -18,6 +18,7 @@ from datetime import datetime
 
 import reversion
 from diff_match_patch import diff_match_patch
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.html import format_html
 from reversion.models import Version
@@ -83,6 +84,16 @@ def _model_field(name):
     return Article._meta.get_field(name)
 
 
+def same_rich_text(name: str, value, other) -> bool:
+    """Whether two values of the rich-text field `name` are the same text: the editor writes its text back in its
+    own form (a line end at the end, indenting between tags), which no one typed."""
+    try:
+        rich = isinstance(_model_field(name), SanitizedHTMLField)
+    except FieldDoesNotExist:  # a form's own field (new tags)
+        return False
+    return rich and _key(name, value) == _key(name, other)
+
+
 def _key(name, value):
     """A value reduced to what matters for equality (ids, names, text without markup noise)."""
     model_field = _model_field(name)
@@ -93,7 +104,7 @@ def _key(name, value):
     if model_field.many_to_one:
         return getattr(value, "pk", value)
     if isinstance(model_field, SanitizedHTMLField):
-        return _BETWEEN_TAGS.sub("><", sanitize_html(value or ""))
+        return _BETWEEN_TAGS.sub("><", sanitize_html(value or "")).strip()
     if isinstance(value, str) or value is None:
         return (value or "").strip()
     return value

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -129,6 +130,17 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["based_on_version"].initial = self.instance.version
             if not self.is_bound and "based_on_revision" in self.fields:
                 self.fields["based_on_revision"].initial = conflicts.latest_revision_id(self.instance)
+
+    @cached_property
+    def changed_data(self):
+        """What the user changed: not the hidden locking fields, nor a rich-text field the editor only wrote back
+        in its own form (the history said 修改了正文 and based_on_revision for a save of nothing)."""
+        return [
+            name
+            for name in super().changed_data
+            if not self.fields[name].widget.is_hidden
+            and not conflicts.same_rich_text(name, self[name].initial, self[name].data)
+        ]
 
     def form_fields_of(self, name: str) -> list[str]:
         """This form's fields that edit the model's content field `name`."""

@@ -231,3 +231,27 @@ def test_a_refused_edit_leaves_no_revision_and_no_four_eyes_trace(client, owner,
     response = client.post(change_url(article), pressed(fresh, "approve"))
     assert response.status_code == 302
     assert Article.objects.get(pk=article.pk).status == "published"
+
+
+def test_the_history_records_only_what_was_changed(client, owner):
+    """A save of the form as the editor posts it back (the body with a line end of the editor's own, the hidden
+    locking fields) changed nothing: the history says so, and names neither 正文 nor based_on_revision; a changed
+    title is named, by its Chinese name."""
+    from django.contrib.admin.models import LogEntry
+
+    from articles.revisions import record_as_made
+
+    article = ArticleFactory(created_by=owner, title="旧标题", body="<p>第一段。</p>\n<p>第二段。</p>")
+    record_as_made(article)
+    client.force_login(owner)
+    revision = Version.objects.get_for_object(article).first().revision_id
+    posted = form_data(article, body="<p>第一段。</p>\n\n<p>第二段。</p>\n", based_on_revision=revision)
+    assert client.post(change_url(article), posted).status_code == 302
+    entry = LogEntry.objects.filter(object_id=str(article.pk)).latest("pk")
+    assert entry.get_change_message() == "没有字段被修改。"
+
+    fresh = Article.objects.get(pk=article.pk)
+    posted = form_data(fresh, title="新标题", body=fresh.body + "\n", based_on_revision=revision)
+    assert client.post(change_url(article), posted).status_code == 302
+    entry = LogEntry.objects.filter(object_id=str(article.pk)).latest("pk")
+    assert entry.get_change_message() == "已修改标题。"
