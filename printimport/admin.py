@@ -17,6 +17,7 @@ import datetime
 import hashlib
 import re
 from functools import partial
+from pathlib import PurePosixPath
 
 from django import forms
 from django.conf import settings
@@ -32,6 +33,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from articles.models import Issue, IssuePage
+from articles.models.issues import check_issue_date
 from articles.policy import is_editor
 from edition.admin import IssueAdmin as EditionIssueAdmin
 
@@ -57,6 +59,18 @@ def import_urls(model_admin) -> list:
             name="articles_issue_import_into",
         ),
     ]
+
+
+# What the layout software exports a page as: UTF-8 text (.txt, or a name with no type of its own) or the page's
+# PDF. A file named as another type (a picture, a program, a Word file) is refused by name, before it is read as
+# text and misreported; a dot inside a name ("第1版 2026.03.18") is no type.
+PAGE_SUFFIXES = {".txt", ".text", PDF_SUFFIX}
+FILE_TYPE = re.compile(r"\.[a-z][a-z0-9]{0,4}")
+
+
+def is_page_file(name: str) -> bool:
+    suffix = PurePosixPath(name.lower()).suffix
+    return suffix in PAGE_SUFFIXES or not FILE_TYPE.fullmatch(suffix)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -130,11 +144,20 @@ class ImportPageForm(forms.Form):
         if issue is not None:
             del self.fields["number"], self.fields["date"]
 
+    def clean_date(self):
+        check_issue_date(self.cleaned_data["date"])
+        return self.cleaned_data["date"]
+
     def clean_file(self):
         uploads = sorted(self.cleaned_data["file"], key=lambda upload: _natural(upload.name))
         if len(uploads) > MAX_PAGES:
             raise forms.ValidationError(_("At most %(count)d pages at once.") % {"count": MAX_PAGES})
         for upload in uploads:
+            if not is_page_file(upload.name):
+                raise forms.ValidationError(
+                    _("%(name)s is not a print page: only text (.txt) and page PDFs (.pdf) are read.")
+                    % {"name": upload.name}
+                )
             pdf = upload.name.lower().endswith(PDF_SUFFIX)
             limit = settings.MAX_PDF_UPLOAD_BYTES if pdf else MAX_PAGE_BYTES
             if upload.size > limit:

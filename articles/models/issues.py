@@ -1,8 +1,11 @@
 """Sections (栏目), issues (期) with their pages (版), and the events articles cover."""
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.filecleaning import CleanedFileField, CleanedImageField
@@ -40,6 +43,19 @@ class Section(SlugFromName, models.Model):
         return cached_reverse("articles:section", self.slug)
 
 
+# How far ahead an issue may be dated: a paper makes its issues weeks ahead, not years (2999-01-01 is a slip).
+ISSUE_DATE_HORIZON = timedelta(days=366)
+
+
+def check_issue_date(day, field: str | None = None) -> None:
+    """Refuse an issue date more than ISSUE_DATE_HORIZON ahead (as an error of `field` when given)."""
+    if day is not None and day > timezone.localdate() + ISSUE_DATE_HORIZON:
+        error = ValidationError(
+            _("An issue dated more than a year ahead: check the date."), code="issue_date_too_far"
+        )
+        raise ValidationError({field: error}) if field else error
+
+
 class Issue(models.Model):
     """One print edition (期): 总第N期, published on one date."""
 
@@ -66,6 +82,9 @@ class Issue(models.Model):
 
     def get_absolute_url(self):
         return cached_reverse("articles:issue", self.number)
+
+    def clean(self):
+        check_issue_date(self.date, "date")
 
 
 class IssuePage(models.Model):

@@ -5,8 +5,10 @@ from pathlib import Path
 
 import pytest
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article, ArticleStatus, Byline, Issue, IssuePage, Section
 from people.models import Author
@@ -221,3 +223,48 @@ def test_the_token_holds_the_page_signed_not_a_path(client, ed):
     payload = signing.loads(token, salt=f"{importer._SALT}:{ed.pk}")
     assert payload["pages"] == [{"file": "page1.txt", "text": SAMPLE.decode("utf-8-sig")}]
     assert set(payload) == {"pages", "number", "date", "page", "page_name", "issue"}
+
+
+@pytest.mark.parametrize("name", ["第01版.exe", "第01版.jpg", "版面.docx", "page1.PNG"])
+def test_a_file_of_another_type_is_refused_by_name_and_nothing_is_read(client, ed, name):
+    response = client.post(
+        NEW,
+        {
+            "number": 1024,
+            "date": "2026-03-18",
+            "page_number": 1,
+            "page_name": "",
+            "file": upload(SAMPLE, name),
+        },
+    )
+    assert response.status_code == 200
+    (error,) = response.context["form"].errors["file"]
+    assert name in error and ".txt" in error and ".pdf" in error
+    assert "token" not in response.context and counts() == (0, 0, 0, 0, 0, 0)
+
+
+@pytest.mark.parametrize("name", ["第01版.TXT", "第01版", "第1版 2026.03.18", "page1.text"])
+def test_text_pages_are_read_whatever_their_name_says_beside_a_type(client, ed, name):
+    response = client.post(
+        NEW,
+        {
+            "number": 1024,
+            "date": "2026-03-18",
+            "page_number": 1,
+            "page_name": "",
+            "file": upload(SAMPLE, name),
+        },
+    )
+    assert response.status_code == 200 and "token" in response.context, response.context["form"].errors
+
+
+def test_an_issue_dated_years_ahead_is_refused_as_a_slip(client, ed):
+    far = (timezone.localdate() + datetime.timedelta(days=400)).isoformat()
+    response = preview(client, date=far)
+    assert response.status_code == 200 and response.context["form"].errors["date"]
+    assert counts() == (0, 0, 0, 0, 0, 0)
+    soon = (timezone.localdate() + datetime.timedelta(days=20)).isoformat()
+    assert "token" in preview(client, date=soon).context
+    with pytest.raises(ValidationError) as refused:
+        IssueFactory.build(number=9, date=datetime.date(2999, 1, 1)).full_clean()
+    assert refused.value.error_dict["date"][0].code == "issue_date_too_far"
