@@ -73,6 +73,9 @@ class TransitionError(ValidationError):
 # A scheduled time a little in the past (a form filled in a minute ago) is kept: it means "at once".
 # Further back is an error: backdating would reorder the archive.
 SCHEDULE_TOLERANCE = timedelta(minutes=2)
+# The furthest ahead a publication may be scheduled: a newspaper plans weeks ahead, not years; a time past this
+# is a slip of the keyboard (9999-12-31), and it would keep the article out of sight for good.
+SCHEDULE_HORIZON = timedelta(days=366)
 
 
 def is_scheduled(article: Article, now: datetime | None = None) -> bool:
@@ -132,6 +135,10 @@ def _publish_time(publish_at: datetime | None, now: datetime) -> datetime:
         publish_at = timezone.make_aware(publish_at)
     if publish_at < now - SCHEDULE_TOLERANCE:
         raise ValidationError(_("The publication time is in the past."), code="past_publication_time")
+    if publish_at > now + SCHEDULE_HORIZON:
+        raise ValidationError(
+            _("The publication time is more than a year ahead: check the date."), code="far_publication_time"
+        )
     return publish_at  # a moment ago is fine: published() compares with <=, so it is public at once
 
 

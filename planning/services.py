@@ -12,7 +12,7 @@ locks the story's row; writes a StoryLog entry in the same transaction; and mail
 (planning/notifications.py). The story follows its article on its own: planning/signals.py.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -138,9 +138,16 @@ def _aware(when: datetime | None) -> datetime | None:
     return when
 
 
+# What a plan may ask for at most: a whole special section is some 30,000 characters, and a desk plans weeks
+# ahead. Past these a number or a date is a slip of the keyboard (99999999, 9999-12-31).
+MAX_TARGET_LENGTH = 100_000
+PLANNING_HORIZON = timedelta(days=366)
+
+
 def validate_plan(issue=None, page=None, target_length=None, due_at=None, now=None) -> None:
-    """Refuse a plan that cannot be: a page of another issue, a length that is not positive, a due time in the
-    past. Errors are keyed by field (the admin shows each under its field)."""
+    """Refuse a plan that cannot be: a page of another issue, a length that is not positive or past any
+    newspaper's, a due time in the past or years ahead. Errors are keyed by field (the admin shows each under its
+    field)."""
     errors = {}
     if page is not None and issue is not None and page.issue_id != issue.pk:
         message = _("Page %(page)s belongs to issue %(other)s, not to issue %(issue)s.") % {
@@ -153,8 +160,19 @@ def validate_plan(issue=None, page=None, target_length=None, due_at=None, now=No
         errors["target_length"] = ValidationError(
             _("The planned length must be a positive number of characters."), code="length_not_positive"
         )
-    if due_at is not None and _aware(due_at) < (now or timezone.now()):
+    elif target_length is not None and target_length > MAX_TARGET_LENGTH:
+        errors["target_length"] = ValidationError(
+            _("A story of more than %(count)d characters fills more than a newspaper: check the number.")
+            % {"count": MAX_TARGET_LENGTH},
+            code="length_too_long",
+        )
+    now = now or timezone.now()
+    if due_at is not None and _aware(due_at) < now:
         errors["due_at"] = ValidationError(_("The due time is in the past."), code="due_in_the_past")
+    elif due_at is not None and _aware(due_at) > now + PLANNING_HORIZON:
+        errors["due_at"] = ValidationError(
+            _("The due time is more than a year ahead: check the date."), code="due_too_far"
+        )
     if errors:
         raise ValidationError(errors)
 

@@ -164,6 +164,23 @@ def test_scheduling_in_the_past_is_refused(people):
     assert Article.objects.get(pk=article.pk).status == "review"
 
 
+def test_scheduling_years_ahead_is_refused_as_a_slip(people):
+    """9999-12-31 is a slip of the keyboard, not a plan: more than a year ahead is refused, for an approval and
+    a rescheduling alike; eleven months ahead is a plan."""
+    article = in_state("review", people["owner"], people["editor"])
+    far = timezone.now() + datetime.timedelta(days=367)
+    with pytest.raises(ValidationError) as refused:
+        workflow.approve(article, people["editor"], publish_at=far)
+    assert refused.value.code == "far_publication_time"
+    assert Article.objects.get(pk=article.pk).status == "review"
+    workflow.approve(article, people["editor"], publish_at=timezone.now() + datetime.timedelta(days=330))
+    article.refresh_from_db()
+    with pytest.raises(ValidationError):
+        workflow.reschedule(
+            article, people["editor"], datetime.datetime(9999, 12, 31, 23, 59, tzinfo=datetime.UTC)
+        )
+
+
 def test_mail_editors_on_submit_and_reporter_on_decisions(people, django_capture_on_commit_callbacks):
     article = ArticleFactory(created_by=people["owner"])
     with django_capture_on_commit_callbacks(execute=True):

@@ -34,9 +34,16 @@ def _parts(message):
     return message.body, html
 
 
+# Within the year a plan may look ahead (services.PLANNING_HORIZON), at a fixed time of day.
+DUE = timezone.make_aware(
+    datetime.datetime.combine(timezone.localdate() + datetime.timedelta(days=20), datetime.time(17, 30))
+)
+DUE_TEXT = DUE.strftime("%Y-%m-%d 17:30")
+
+
 def _accept(people, page, capture, **kwargs):
     story = services.pitch(people["pitcher"], "县域科普场馆调查", "走访三个县的科普场馆")
-    due = timezone.make_aware(datetime.datetime(2031, 5, 6, 17, 30))
+    due = DUE
     with capture(execute=True):
         services.accept(story, people["editor"], people["assignee"], page=page, target_length=1500, due_at=due,
                         **kwargs)  # fmt: skip
@@ -52,7 +59,7 @@ def test_the_assignee_is_told_what_where_and_by_when(people, page, django_captur
     start = f"https://cms.example.cn/admin/planning/story/{story.pk}/start/"
     for part in (text, html):
         assert "苏晴" in part and "王启航" in part  # greeted by name; who assigned it
-        assert "2031-05-06 17:30" in part and "2718" in part and "综合" in part and "1500" in part
+        assert DUE_TEXT in part and "2718" in part and "综合" in part and "1500" in part
         assert "走访三个县的科普场馆" in part
         assert change in part and start in part
     assert f'href="{change}"' in html and f'href="{start}"' in html
@@ -63,7 +70,7 @@ def test_the_pitcher_hears_the_pitch_was_accepted(people, page, django_capture_o
     assert sorted(m.to[0] for m in mail.outbox) == ["lin@example.com", "su@example.com"]
     to_pitcher = next(m for m in mail.outbox if m.to == ["lin@example.com"])
     text, _html = _parts(to_pitcher)
-    assert "林知远" in text and "苏晴" in text and "2031-05-06 17:30" in text
+    assert "林知远" in text and "苏晴" in text and DUE_TEXT in text
 
 
 def test_the_pitcher_and_assignees_hear_a_kill_with_its_reason(people, django_capture_on_commit_callbacks):
@@ -117,7 +124,7 @@ def test_mail_is_in_chinese_whoever_acts(people, page, django_capture_on_commit_
     text, _html = _parts(to_assignee)
     assert to_assignee.subject == "派题：县域科普场馆调查"
     assert "苏晴，您好" in text
-    assert "截稿时间：2031-05-06 17:30" in text and "第2718期 第2版（综合）" in text
+    assert "截稿时间：" + DUE_TEXT in text and "第2718期 第2版（综合）" in text
     assert "开始写稿" in text and "打开选题" in text
     to_pitcher = next(m for m in mail.outbox if m.to == ["lin@example.com"])
     assert to_pitcher.subject == "选题已采用：县域科普场馆调查"

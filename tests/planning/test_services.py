@@ -261,6 +261,26 @@ def test_a_length_that_is_not_positive_is_refused(people, pitched, length):
     )
 
 
+def test_a_due_time_years_ahead_or_a_length_past_any_paper_is_refused(people, pitched):
+    """9999-12-31 and 99999999 characters are slips of the keyboard: refused, and nothing changes."""
+    far = timezone.now() + datetime.timedelta(days=400)
+    _assert_refused(
+        pitched,
+        lambda: services.accept(pitched, people["editor"], people["assignee"], due_at=far),
+        "due_at",
+        "due_too_far",
+    )
+    _assert_refused(
+        pitched,
+        lambda: services.accept(pitched, people["editor"], people["assignee"], target_length=99_999_999),
+        "target_length",
+        "length_too_long",
+    )
+    soon = timezone.now() + datetime.timedelta(days=30)
+    story = services.accept(pitched, people["editor"], people["assignee"], due_at=soon, target_length=30_000)
+    assert story.target_length == 30_000
+
+
 def test_a_page_of_another_issue_is_refused(people, pitched):
     page = IssuePageFactory(number=2)
     _assert_refused(
