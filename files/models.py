@@ -35,7 +35,7 @@ class ReleasedFile(models.Model):
 
     private_name = models.CharField(_("private name"), max_length=255, unique=True)
     public_name = models.CharField(_("public name"), max_length=255)
-    released_at = models.DateTimeField(_("released at"), auto_now_add=True)
+    released_at = models.DateTimeField(_("made public at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("released file")

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('private_name', models.CharField(max_length=255, unique=True, verbose_name='private name')),
                 ('public_name', models.CharField(max_length=255, verbose_name='public name')),
-                ('released_at', models.DateTimeField(auto_now_add=True, verbose_name='released at')),
+                ('released_at', models.DateTimeField(auto_now_add=True, verbose_name='made public at')),
             ],
             options={
                 'verbose_name': 'released file',
