@@ -59,7 +59,21 @@ def _here(article: Article):
 def others(user, article: Article) -> list[dict]:
     """The other people who have the article open now, editors of it first."""
     rows = _here(article).exclude(user=user).select_related("user").order_by("-editing", "user__username")
-    return [{"name": display_name(row.user), "editing": row.editing} for row in rows]
+    # Whether each may edit is asked again: the article may have moved on since their last heartbeat (a reporter
+    # who submitted it and left edits it no more).
+    others = [
+        {"name": display_name(row.user), "editing": row.editing and policy.can_edit(row.user, article)}
+        for row in rows
+    ]
+    return sorted(others, key=lambda other: not other["editing"])  # editors of it first, as they came
+
+
+def leave(user, article: Article) -> None:
+    """This user's page was closed or left: they are no longer here (the row stays, with any take-over mark)."""
+    Presence.objects.filter(user=user, article=article).update(last_seen=timezone.now() - _GONE)
+
+
+_GONE = timedelta(days=1)  # further back than any EDITING_PRESENCE_SECONDS
 
 
 def take_over(editor, article: Article) -> int:

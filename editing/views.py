@@ -9,7 +9,7 @@ rather than a token failed; a beacon (which cannot set headers) sends the token 
 from datetime import UTC, datetime
 from functools import wraps
 
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -98,7 +98,11 @@ def presence_payload(request, article) -> dict:
 
 @desk_endpoint("POST")
 def presence_view(request, article):
-    """A heartbeat: who else is here, or who took this page's article over."""
+    """A heartbeat: who else is here, or who took this page's article over. With `left`, the page's last word
+    (sent as it closes): its person is no longer here."""
+    if request.POST.get("left"):
+        presence.leave(request.user, article)
+        return HttpResponse(status=204)
     opened_at = _opened_at(request)
     if opened_at is None:
         return _error("bad_opened_at", 400)

@@ -185,3 +185,30 @@ def test_an_expired_login_is_said_and_the_page_keeps_its_text(live_server, new_c
     page.locator("#desk-live [data-expired]").wait_for(state="visible", timeout=5_000)
     assert page.url == change_url(base, article) and page.input_value("#id_title") == NEW_TITLE
     assert not DraftCopy.objects.exists()
+
+
+def test_a_page_left_is_gone_from_the_others_at_their_next_heartbeat(live_server, new_context, settings):
+    settings.EDITING_AUTOSAVE_SECONDS = 600
+    settings.EDITING_HEARTBEAT_SECONDS = 1
+    settings.EDITING_PRESENCE_SECONDS = 600  # without the word the closing page sends, it would stay listed
+    ensure_groups()
+    wang = editor("wangqihang", first_name="启航", last_name="王")
+    zhao = editor("zhaoyue", first_name="越", last_name="赵")
+    article = ArticleFactory(created_by=reporter("linzhiyuan"), title="青岚农业科学院发布春播指南")
+    base = live_server.url
+
+    a = open_desk(new_context)
+    login(a, base, wang.username)
+    a.page.goto(change_url(base, article))
+    editor_body(a)
+    b = open_desk(new_context)
+    login(b, base, zhao.username)
+    b.page.goto(change_url(base, article))
+    warning = b.page.locator("#desk-live [data-warning]")
+    assert warning.is_visible() and "王启航" in b.page.locator("#desk-live [data-people]").inner_text()
+
+    a.page.goto(f"{base}/admin/")  # A leaves the article
+    warning.wait_for(state="hidden", timeout=5_000)
+    assert "王启航" not in b.page.locator("#desk-live [data-people]").inner_text()
+    no_console_errors(a)
+    no_console_errors(b)

@@ -104,3 +104,30 @@ def test_a_forged_opening_time_is_a_400(client, wang, draft, opened_at):
     client.force_login(wang)
     response = client.post(desk_url("presence", draft), {"opened_at": opened_at})
     assert response.status_code == 400 and response.json() == {"error": "bad_opened_at"}
+
+
+def test_a_page_that_leaves_is_gone_at_once_and_the_others_keep_their_places(client, lin, wang, zhao, draft):
+    for user in (lin, wang):
+        client.force_login(user)
+        beat(client, draft)
+    client.force_login(lin)
+    response = client.post(desk_url("presence", draft), {"left": "1"})
+    assert response.status_code == 204
+    client.force_login(zhao)
+    assert beat(client, draft).json()["others"] == [{"name": "王启航", "editing": True}]
+    client.force_login(lin)  # opened again: here again
+    beat(client, draft)
+    client.force_login(zhao)
+    assert [other["name"] for other in beat(client, draft).json()["others"]] == ["林知远", "王启航"]
+
+
+def test_someone_who_may_no_longer_edit_is_not_shown_as_editing(client, lin, wang, draft):
+    """The reporter's last heartbeat was while the draft was theirs; they submitted it for review (and may edit
+    it no more): an editor opening it is not warned that the reporter is editing."""
+    from articles import workflow
+
+    client.force_login(lin)
+    beat(client, draft)
+    workflow.submit(draft, lin)
+    client.force_login(wang)
+    assert beat(client, draft).json()["others"] == [{"name": "林知远", "editing": False}]

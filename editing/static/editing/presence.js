@@ -86,6 +86,14 @@
     timer = setInterval(beat, seconds * 1000);
     beat();
 
+    // Leaving the page (another page, a reload, the tab closed): say so at once, so no one else is told that
+    // this person is still editing for the next EDITING_PRESENCE_SECONDS. A reload's first heartbeat is back.
+    window.addEventListener("pagehide", function () {
+      var data = payload();
+      data.append("left", "1");
+      if (navigator.sendBeacon) navigator.sendBeacon(panel.dataset.presenceUrl, data);
+    });
+
     var takeOver = panel.querySelector("[data-take-over]");
     if (takeOver) {
       takeOver.addEventListener("click", function () {
