@@ -121,6 +121,18 @@ class IssueDetailView(ConditionalMixin, APIView):
         return Response(data)
 
 
+class RootView(ConditionalMixin, APIView):
+    """What the API holds: the link of each of its lists, its search, its schema and its documentation."""
+
+    LISTED = ("articles", "issues", "sections", "search", "schema", "docs")
+
+    @extend_schema(
+        responses=inline_serializer("Root", {name: serializers.URLField() for name in LISTED}),
+    )
+    def get(self, request):
+        return Response({name: absolute(request, reverse(f"api:{name}")) for name in self.LISTED})
+
+
 class SectionListView(ConditionalMixin, APIView):
     """Every section, in the paper's order."""
 

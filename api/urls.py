@@ -9,6 +9,7 @@ from . import catalogue, views
 app_name = "api"
 
 urlpatterns = [
+    path("", catalogue.RootView.as_view(), name="root"),
     path("articles/", views.ArticleListView.as_view(), name="articles"),
     path("articles/<int:pk>/", views.ArticleDetailView.as_view(), name="article"),
     path("issues/", catalogue.IssueListView.as_view(), name="issues"),

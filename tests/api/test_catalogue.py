@@ -65,3 +65,20 @@ def test_sections_and_author(api, paper):
 def test_issue_detail_queries(api, paper, django_assert_num_queries):
     with django_assert_num_queries(7):  # next publication; issue, pages, articles, bylines, tags, areas
         api.get("/api/v1/issues/2718/")
+
+
+def test_the_root_links_every_list_the_search_the_schema_and_the_docs(api):
+    response = api.get("/api/v1/")
+    assert response.status_code == 200
+    links = response.json()
+    assert links == {
+        "articles": "http://testserver/api/v1/articles/",
+        "issues": "http://testserver/api/v1/issues/",
+        "sections": "http://testserver/api/v1/sections/",
+        "search": "http://testserver/api/v1/search/",
+        "schema": "http://testserver/api/v1/schema/",
+        "docs": "http://testserver/api/v1/docs/",
+    }
+    for url in links.values():
+        assert api.get(url.removeprefix("http://testserver")).status_code == 200
+    assert response["ETag"] and api.get("/api/v1/", HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
