@@ -95,9 +95,9 @@ class ArticleAdmin(
     readonly_fields = [
         "state",
         "published_at",
-        "created_by",
+        "creator",
         "created_at",
-        "updated_by",
+        "last_editor",
         "updated_at",
         "version",
     ]
@@ -110,7 +110,7 @@ class ArticleAdmin(
         *[(group.label, {"fields": form_fields(group.fields)}) for group in CONTENT_GROUPS],
         (
             gettext_lazy("Status"),
-            {"fields": ["state", "published_at", "version", "created_by", "created_at", "updated_by", "updated_at",
+            {"fields": ["state", "published_at", "version", "creator", "created_at", "last_editor", "updated_at",
                         *LOCKING_FIELDS]},
         ),
     ]  # fmt: skip

@@ -14,6 +14,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
+from articles.names import person
+
 # The read-only view's stand-ins for form fields: None drops the field (nothing to show).
 READONLY_SWAPS = {
     "body": "body_html",
@@ -70,6 +72,16 @@ class ArticleDisplayMixin:
     @admin.display(description=_("events"))
     def event_names(self, obj):
         return _names(obj.events.all())
+
+    # ----- who made and last edited it: by name (the user admin's page behind a login name is not theirs) -----
+
+    @admin.display(description=_("created by"))
+    def creator(self, obj):
+        return person(obj.created_by) if obj.created_by_id else "-"
+
+    @admin.display(description=_("last edited by"))
+    def last_editor(self, obj):
+        return person(obj.updated_by) if obj.updated_by_id else "-"
 
     # ----- change messages -----
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import workflow
+from articles.names import person
 from articles.models import Article, ArticleLog, ShareLink, StaleEdit
 from tests.factories import ArticleFactory, IssuePageFactory, SectionFactory, editor, reporter
 
@@ -356,3 +357,15 @@ def test_scheduled_filter_lists_scheduled_articles(client, owner, ed):
     client.force_login(ed)
     page = client.get(reverse("admin:articles_article_changelist"), {"state": "scheduled"}).content.decode()
     assert "定时稿" in page and "已发稿" not in page
+
+
+def test_the_change_page_names_who_made_and_last_edited_the_article(client, ed):
+    lin = reporter("linzy", first_name="知远", last_name="林")
+    article = ArticleFactory(created_by=lin, updated_by=ed)
+    client.force_login(lin)
+    html = client.get(change_url(article)).content.decode()
+    creator = html[html.index("field-creator") : html.index("field-created_at")]
+    assert "林知远" in creator and "linzy" not in creator
+    assert "/admin/auth/user/" not in html  # no link to a page a reporter may not open
+    editor_box = html[html.index("field-last_editor") : html.index("field-updated_at")]
+    assert person(ed) in editor_box
