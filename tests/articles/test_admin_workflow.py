@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import workflow
-from articles.names import person
 from articles.models import Article, ArticleLog, ShareLink, StaleEdit
+from articles.names import person
 from tests.factories import ArticleFactory, IssuePageFactory, SectionFactory, editor, reporter
 
 pytestmark = pytest.mark.django_db
