@@ -79,6 +79,9 @@ class IssueAdmin(GuardedAdmin, admin.ModelAdmin):
     ordering = ["-date"]
     change_form_template = "admin/articles/issue/change_form.html"
 
+    class Media:
+        css = {"all": ["articles/admin/issue.css"]}
+
     def get_queryset(self, request):
         return (
             super()

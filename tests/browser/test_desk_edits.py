@@ -18,7 +18,7 @@ import reversion
 from articles.models import Article, ArticleStatus
 from articles.policy import ensure_groups
 from tests.browser.test_editorial_loop import editor_body, login, open_desk, save_and_continue, shoot
-from tests.factories import ArticleFactory, editor, reporter
+from tests.factories import ArticleFactory, IssuePageFactory, editor, reporter
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -202,4 +202,21 @@ def test_leaving_asks_only_when_something_was_changed(live_server, new_context, 
     page.wait_for_timeout(500)
     assert dialogs == ["beforeunload"]
     assert page.url == change_page(base, article)
+    no_admin_errors(desk)
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_an_issue_with_its_pages_fits_the_screen(live_server, new_context, width):
+    """The issue's change page with its table of pages (版): the page is never wider than the screen, the
+    table scrolls inside it."""
+    ensure_groups()
+    chief = editor("chief")
+    page = IssuePageFactory(name="要闻")
+    for number, name in ((2, "综合"), (3, "科普天地"), (4, "观点")):
+        IssuePageFactory(issue=page.issue, number=number, name=name)
+    desk = open_desk(lambda: new_context(viewport={"width": width, "height": 900}))
+    login(desk, live_server.url, chief.username)
+    desk.page.goto(f"{live_server.url}/admin/articles/issue/{page.issue.pk}/change/")
+    desk.page.wait_for_selector("#pages-group")
+    assert desk.page.evaluate("document.documentElement.scrollWidth") <= width
     no_admin_errors(desk)
