@@ -9,6 +9,12 @@ links on the reader's site, reader/views/site.py, and by Django's `set_language`
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.translation import gettext_noop
+
+# Django's own messages whose Chinese this project words again (the project's catalog, LOCALE_PATHS, comes before
+# Django's): listed here so that `make messages` keeps them. Django's zh_Hans says "您可以在下面再次编辑它." with a
+# Latin full stop, after messages that say 你 and end with 。.
+DJANGO_REWORDED = (gettext_noop("You may edit it again below."),)
 
 # A language of settings.LANGUAGES as HTML's lang attribute names it (BCP 47), where Django's code differs.
 HTML_LANG = {"zh-hans": "zh-CN"}

@@ -305,3 +305,15 @@ def test_a_byline_role_in_a_change_message_is_in_the_language_of_the_save(newsro
     article = newsroom["article"]
     comments = [v.revision.get_comment() for v in Version.objects.get_for_object(article)]
     assert any("本报记者 苏晴" in c for c in comments), comments
+
+
+def test_django_messages_reworded_here_end_as_chinese_sentences():
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from core.locale import DJANGO_REWORDED
+
+    with translation.override("zh-hans"):
+        for message in DJANGO_REWORDED:
+            assert gettext(message).endswith("。") and gettext(message) != message
+        assert gettext("You may edit it again below.") == "你可以在下面再次编辑它。"
