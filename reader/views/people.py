@@ -139,6 +139,8 @@ def author_detail(request, slug):
         "people/author_detail.html",
         {
             "author": author,
+            # A position that only repeats the kind, the page's kicker (本报记者 under 本报记者), is said once.
+            "position": "" if author.position == str(author.get_kind_display()) else author.position,
             "roles": roles,
             "selected_role": role,
             "page_obj": page,

@@ -14,6 +14,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from articles.models import Byline
+from people.models import Author
 from reader.views import render_article
 from tests.factories import (
     AuthorFactory,
@@ -583,3 +584,16 @@ def test_public_pages_have_no_inline_script_or_style(client, story):
         scripts = re.findall(r"<script\b[^>]*>", html)
         assert all('type="application/ld+json"' in tag for tag in scripts), (url, scripts)
         assert re.search(r"\son[a-z]+=", html) is None, url
+
+
+def test_an_authors_position_that_repeats_the_kind_is_said_once(client):
+    reporter_author = AuthorFactory(name="江远舟", kind=Author.Kind.STAFF, position="本报记者")
+    PublishedArticleFactory(title="青岚科技活动周开幕", authors=[(reporter_author, Byline.Role.REPORTER)])
+    html = html_of(client.get(reporter_author.get_absolute_url()))
+    start = html.index('<header class="profile">')
+    head = html[start : html.index("</header>", start)]
+    assert head.count("本报记者") == 1  # the kicker; no 本报记者 under it again
+    reporter_author.position = "科技部主任"
+    reporter_author.save()
+    head = html_of(client.get(reporter_author.get_absolute_url()))
+    assert "科技部主任" in head
