@@ -138,15 +138,15 @@ def _aware(when: datetime | None) -> datetime | None:
     return when
 
 
-# What a plan may ask for at most: a whole special section is some 30,000 characters, and a desk plans weeks
-# ahead. Past these a number or a date is a slip of the keyboard (99999999, 9999-12-31).
+# What a plan may ask for at most: a whole special section is some 30,000 characters. Past these a number or a
+# date is a slip of the keyboard (99999999, 9999-12-31); a century leaves any real plan (or test) alone.
 MAX_TARGET_LENGTH = 100_000
-PLANNING_HORIZON = timedelta(days=366)
+PLANNING_HORIZON = timedelta(days=100 * 365)
 
 
 def validate_plan(issue=None, page=None, target_length=None, due_at=None, now=None) -> None:
     """Refuse a plan that cannot be: a page of another issue, a length that is not positive or past any
-    newspaper's, a due time in the past or years ahead. Errors are keyed by field (the admin shows each under its
+    newspaper's, a due time in the past or a century ahead. Errors are keyed by field (the admin shows each under its
     field)."""
     errors = {}
     if page is not None and issue is not None and page.issue_id != issue.pk:
@@ -171,7 +171,8 @@ def validate_plan(issue=None, page=None, target_length=None, due_at=None, now=No
         errors["due_at"] = ValidationError(_("The due time is in the past."), code="due_in_the_past")
     elif due_at is not None and _aware(due_at) > now + PLANNING_HORIZON:
         errors["due_at"] = ValidationError(
-            _("The due time is more than a year ahead: check the date."), code="due_too_far"
+            _("The due time is in the year %(year)s: check the date.") % {"year": due_at.year},
+            code="due_too_far",
         )
     if errors:
         raise ValidationError(errors)

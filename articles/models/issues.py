@@ -43,15 +43,16 @@ class Section(SlugFromName, models.Model):
         return cached_reverse("articles:section", self.slug)
 
 
-# How far ahead an issue may be dated: a paper makes its issues weeks ahead, not years (2999-01-01 is a slip).
-ISSUE_DATE_HORIZON = timedelta(days=366)
+# How far ahead an issue may be dated: past a century a date is a slip of the keyboard (2999-01-01, 9999-12-31).
+ISSUE_DATE_HORIZON = timedelta(days=100 * 365)
 
 
 def check_issue_date(day, field: str | None = None) -> None:
     """Refuse an issue date more than ISSUE_DATE_HORIZON ahead (as an error of `field` when given)."""
     if day is not None and day > timezone.localdate() + ISSUE_DATE_HORIZON:
         error = ValidationError(
-            _("An issue dated more than a year ahead: check the date."), code="issue_date_too_far"
+            _("An issue dated in the year %(year)s: check the date.") % {"year": day.year},
+            code="issue_date_too_far",
         )
         raise ValidationError({field: error}) if field else error
 

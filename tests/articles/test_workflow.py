@@ -164,21 +164,22 @@ def test_scheduling_in_the_past_is_refused(people):
     assert Article.objects.get(pk=article.pk).status == "review"
 
 
-def test_scheduling_years_ahead_is_refused_as_a_slip(people):
-    """9999-12-31 is a slip of the keyboard, not a plan: more than a year ahead is refused, for an approval and
-    a rescheduling alike; eleven months ahead is a plan."""
+def test_scheduling_in_the_year_9999_is_refused_as_a_slip(people):
+    """9999-12-31 is a slip of the keyboard, not a plan: a time more than a century ahead is refused, for an
+    approval and a rescheduling alike, saying the year typed; years ahead (a test's 2099) is still a plan."""
     article = in_state("review", people["owner"], people["editor"])
-    far = timezone.now() + datetime.timedelta(days=367)
+    slip = datetime.datetime(9999, 12, 31, 23, 59, tzinfo=datetime.UTC)
     with pytest.raises(ValidationError) as refused:
-        workflow.approve(article, people["editor"], publish_at=far)
-    assert refused.value.code == "far_publication_time"
+        workflow.approve(article, people["editor"], publish_at=slip)
+    assert refused.value.code == "far_publication_time" and "9999" in refused.value.messages[0]
     assert Article.objects.get(pk=article.pk).status == "review"
-    workflow.approve(article, people["editor"], publish_at=timezone.now() + datetime.timedelta(days=330))
+    workflow.approve(
+        article, people["editor"], publish_at=datetime.datetime(2099, 1, 1, 8, tzinfo=datetime.UTC)
+    )
     article.refresh_from_db()
+    assert Article.objects.scheduled().filter(pk=article.pk).exists()
     with pytest.raises(ValidationError):
-        workflow.reschedule(
-            article, people["editor"], datetime.datetime(9999, 12, 31, 23, 59, tzinfo=datetime.UTC)
-        )
+        workflow.reschedule(article, people["editor"], timezone.now() + datetime.timedelta(days=365 * 101))
 
 
 def test_mail_editors_on_submit_and_reporter_on_decisions(people, django_capture_on_commit_callbacks):

@@ -258,13 +258,12 @@ def test_text_pages_are_read_whatever_their_name_says_beside_a_type(client, ed, 
     assert response.status_code == 200 and "token" in response.context, response.context["form"].errors
 
 
-def test_an_issue_dated_years_ahead_is_refused_as_a_slip(client, ed):
-    far = (timezone.localdate() + datetime.timedelta(days=400)).isoformat()
-    response = preview(client, date=far)
-    assert response.status_code == 200 and response.context["form"].errors["date"]
+def test_an_issue_dated_a_century_ahead_is_refused_as_a_slip(client, ed):
+    response = preview(client, date="2999-01-01")
+    assert response.status_code == 200 and "2999" in response.context["form"].errors["date"][0]
     assert counts() == (0, 0, 0, 0, 0, 0)
-    soon = (timezone.localdate() + datetime.timedelta(days=20)).isoformat()
-    assert "token" in preview(client, date=soon).context
+    later = (timezone.localdate() + datetime.timedelta(days=3 * 365)).isoformat()
+    assert "token" in preview(client, date=later).context
     with pytest.raises(ValidationError) as refused:
         IssueFactory.build(number=9, date=datetime.date(2999, 1, 1)).full_clean()
     assert refused.value.error_dict["date"][0].code == "issue_date_too_far"
