@@ -43,12 +43,9 @@ class LinkKind(IntEnum):
     TAG = 2
     ORGANIZATION = 3
     EVENT = 4
-    # Kinds 5 and up are the caller's own rows (`also`): the article page's previous and next articles, and for an
-    # article of the printed issue the last of the page before and the first of the page after.
+    # Kinds 5 and up are the caller's own rows (`also`): the article page's previous and next articles.
     BEFORE = 5
     AFTER = 6
-    EARLIER_PAGE = 7
-    LATER_PAGE = 8
 
 
 # What the article page shows beyond the article row, loaded by `load_links` in one query: each kind of link,

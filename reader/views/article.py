@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from articles.models import Article, Byline, IssuePage, Listing
+from articles.models import Article, Byline, Listing
 from articles.names import byline_groups
 from articles.querysets import published_sql, sql_datetime
 from core.fragments import object_fragments, shared_fragments
@@ -126,17 +126,15 @@ def neighbour_rows(article) -> tuple[str, list]:
     """The statement of the published articles around `article` where a reader meets them, as rows of the links
     statement (loading.load_links, `LinkRow`): kind, id, '', position (number), NULL, '', NULL, title (name), ''.
 
-    In the printed issue, page by page (版) and by position on each, across the issue's pages (the last article of
-    第3版 leads to the first of 第4版: `_issue_neighbour_rows`); for an issue article not placed on a page, among the issue's other unplaced articles (all of that handful, as
-    BEFORE: `neighbours` picks); for web-only news, among web-only news by publication time.
+    On the same printed page (版) by position (all of the page's handful, as `LinkKind.BEFORE`: `neighbours`
+    picks); for an issue article not placed on a page, among the issue's other unplaced articles; for web-only
+    news, among web-only news by publication time (the one before as BEFORE, the one after as AFTER).
     """
     visible, params = published_sql("a")
     table = Article._meta.db_table
     columns = "a.id, '', a.position, CAST(NULL AS DATE), '', CAST(NULL AS BIGINT), a.title, ''"
-    if _across_pages(article):
-        return _issue_neighbour_rows(article, columns)
     if article.page_id or article.issue_id:
-        if article.page_id:  # a page of another issue: its own articles
+        if article.page_id:
             place, value = "a.page_id = %s", article.page_id
         else:
             place, value = "a.issue_id = %s AND a.page_id IS NULL", article.issue_id
@@ -157,61 +155,19 @@ def neighbour_rows(article) -> tuple[str, list]:
     return sql, [*side, at, article.pk, *side, at, article.pk]
 
 
-def _issue_neighbour_rows(article, columns: str) -> tuple[str, list]:
-    """`neighbour_rows` of an article placed on a page of its issue: the one before and the one after on its page
-    (BEFORE, AFTER), the last of the nearest page before with a public article (EARLIER_PAGE) and the first of
-    the nearest page after (LATER_PAGE). Each is an index range of one page's articles: the issue's 140 articles
-    at a million are never all read and sorted (that cost 0.07 ms for every 28 of them)."""
-    visible, params = published_sql("a")
-    public_b, params_b = published_sql("b")
-    table = Article._meta.db_table
-    pages = connection.ops.quote_name(IssuePage._meta.db_table)
-    on_page = f"FROM {table} a WHERE {visible} AND a.page_id = %s AND (a.position, a.id)"
-
-    def nearest_page(compare: str, direction: str) -> str:
-        return (
-            f"FROM {table} a WHERE {visible} AND a.page_id = (SELECT p.id FROM {pages} p"
-            f" WHERE p.issue_id = %s AND p.number {compare} %s"
-            f" AND EXISTS (SELECT 1 FROM {table} b WHERE b.page_id = p.id AND {public_b})"
-            f" ORDER BY p.number {direction} LIMIT 1)"
-        )
-
-    backwards, forwards = "ORDER BY a.position DESC, a.id DESC LIMIT 1", "ORDER BY a.position, a.id LIMIT 1"
-    here = [*params, article.page_id, article.position, article.pk]
-    elsewhere = [*params, article.issue_id, article.page.number, *params_b]
-    parts = [
-        (LinkKind.BEFORE, f"{on_page} < (%s, %s) {backwards}", here),
-        (LinkKind.AFTER, f"{on_page} > (%s, %s) {forwards}", here),
-        (LinkKind.EARLIER_PAGE, f"{nearest_page('<', 'DESC')} {backwards}", elsewhere),
-        (LinkKind.LATER_PAGE, f"{nearest_page('>', 'ASC')} {forwards}", elsewhere),
-    ]
-    sql = " UNION ALL ".join(
-        f"SELECT * FROM (SELECT {kind:d}, {columns} {body}) AS n{kind:d}" for kind, body, _params in parts
-    )
-    return sql, [value for _kind, _body, values in parts for value in values]
-
-
-def _across_pages(article) -> bool:
-    """Whether `article` is placed on a page of its own issue: its neighbours are the issue's, page by page."""
-    return bool(article.page_id and article.issue_id and article.page.issue_id == article.issue_id)
-
-
 def neighbours(article, rows: list[LinkRow]):
     """The previous and next articles (objects with id, title and position) among `neighbour_rows`' rows."""
-    kinds = {row.kind: row for row in rows}
-    if _across_pages(article):  # on its page first, else on the nearest page with one
-        before = [kinds[k] for k in (LinkKind.BEFORE, LinkKind.EARLIER_PAGE) if k in kinds][:1]
-        after = [kinds[k] for k in (LinkKind.AFTER, LinkKind.LATER_PAGE) if k in kinds][:1]
-    elif not (article.page_id or article.issue_id):
+    if article.page_id or article.issue_id:
+        key = (article.position, article.pk)  # the page's articles, in reading order (position, then id)
+        before = [row for row in rows if (row.number, row.id) < key]
+        after = [row for row in rows if (row.number, row.id) > key]
+        before, after = before[-1:], after[:1]
+    else:
         before = [row for row in rows if row.kind == LinkKind.BEFORE]
         after = [row for row in rows if row.kind == LinkKind.AFTER]
-    else:  # a handful in reading order (position, then id), this article among them
-        key = (article.position, article.pk)
-        before = [row for row in rows if (row.number, row.id) < key][-1:]
-        after = [row for row in rows if (row.number, row.id) > key][:1]
     previous, following = (
         from_row(Article, ("id", "title", "position"), (row.id, row.name, row.number)) if row else None
-        for row in (before[-1] if before else None, after[0] if after else None)
+        for row in (before[0] if before else None, after[0] if after else None)
     )
     return previous, following
 

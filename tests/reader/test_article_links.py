@@ -127,27 +127,3 @@ def test_web_only_neighbours_by_time_then_id(client):
     for article, (previous, following) in expected.items():
         context = client.get(article.get_absolute_url()).context
         assert (context["previous_article"], context["next_article"]) == (previous, following), article.title
-
-
-def test_an_issue_is_read_page_after_page(client):
-    """Previous and next follow the printed issue: by page (版), then by position on it, across pages; a draft
-    or an article scheduled for later takes no place; the first and last articles of the issue have one each."""
-    from django.utils import timezone
-
-    issue = IssueFactory(number=88)
-    pages = [IssuePageFactory(issue=issue, number=n) for n in (1, 2, 3)]
-
-    def placed(title, page, position, **state):
-        return PublishedArticleFactory(title=title, issue=issue, page=page, position=position, **state)
-
-    first = placed("一版头条：青岚省科技大会召开", pages[0], 1)
-    second = placed("一版二条：科普基地新添五家", pages[0], 2)
-    placed("二版草稿", pages[1], 1, status="draft")
-    placed("二版定时稿", pages[1], 2, published_at=timezone.now() + datetime.timedelta(hours=3))
-    alone = placed("三版独稿：高原冻土监测", pages[2], 5)
-    expected = {first: (None, second), second: (first, alone), alone: (second, None)}
-    for article, (previous, following) in expected.items():
-        context = client.get(article.get_absolute_url()).context
-        assert (context["previous_article"], context["next_article"]) == (previous, following), article.title
-    html = client.get(second.get_absolute_url()).content.decode()
-    assert f'rel="next" href="{alone.get_absolute_url()}"' in html
