@@ -13,7 +13,6 @@ docs/editors-guide.md.
 """
 
 import re
-import time
 
 import pytest
 
@@ -57,17 +56,6 @@ def kept_copy(page, user, article, holds, seconds=10) -> DraftCopy:
             return copy
         page.wait_for_timeout(100)
     pytest.fail(f"no autosaved copy as expected; last: {copy and copy.data}")
-
-
-@pytest.fixture(autouse=True)
-def _quiet_pages_before_teardown(browser, new_context):
-    """Set up after `new_context`, so this runs before it closes the contexts: blank every page (their timers
-    stop) and let the live server finish what they sent, before the test's tables are flushed."""
-    yield
-    for context in browser.contexts:
-        for page in context.pages:
-            page.goto("about:blank")
-    time.sleep(0.5)
 
 
 @pytest.fixture
