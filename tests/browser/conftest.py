@@ -62,13 +62,14 @@ def new_context(browser):
         return context
 
     yield make
-    # Every page blanked first, and a moment for the live server: a page's timers stop, and what it sends as it
+    # Every page closed first, and a moment for the live server: a page's timers stop, and what it sends as it
     # goes (the presence's last word, editing/static/editing/presence.js) is answered now, not while the test's
-    # tables are flushed (on PostgreSQL the flush's TRUNCATE and that request's UPDATE deadlocked).
+    # tables are flushed (on PostgreSQL the flush's TRUNCATE and that request's UPDATE deadlocked). Closed without
+    # its "leave page?" question: a test may end with unsaved edits and a handler that answers "stay".
     shown = [page for context in contexts for page in context.pages if page.url != "about:blank"]
     for page in shown:
         with contextlib.suppress(Exception):  # a page that crashed or closed already
-            page.goto("about:blank")
+            page.close(run_before_unload=False)
     if shown:
         time.sleep(0.5)
     for context in contexts:
