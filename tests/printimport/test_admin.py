@@ -57,9 +57,9 @@ def ed(client):
     return user
 
 
-def preview(client, url=NEW, data=SAMPLE, **fields):
+def preview(client, url=NEW, data=SAMPLE, name="page1.txt", **fields):
     post = {"number": 1024, "date": "2026-03-18", "page_number": 1, "page_name": "", **fields}
-    return client.post(url, {**post, "file": upload(data)})
+    return client.post(url, {**post, "file": upload(data, name)})
 
 
 def test_an_editor_previews_then_confirms_a_page_for_a_new_issue(client, ed):
@@ -227,16 +227,7 @@ def test_the_token_holds_the_page_signed_not_a_path(client, ed):
 
 @pytest.mark.parametrize("name", ["第01版.exe", "第01版.jpg", "版面.docx", "page1.PNG"])
 def test_a_file_of_another_type_is_refused_by_name_and_nothing_is_read(client, ed, name):
-    response = client.post(
-        NEW,
-        {
-            "number": 1024,
-            "date": "2026-03-18",
-            "page_number": 1,
-            "page_name": "",
-            "file": upload(SAMPLE, name),
-        },
-    )
+    response = preview(client, name=name)
     assert response.status_code == 200
     (error,) = response.context["form"].errors["file"]
     assert name in error and ".txt" in error and ".pdf" in error
@@ -245,16 +236,7 @@ def test_a_file_of_another_type_is_refused_by_name_and_nothing_is_read(client, e
 
 @pytest.mark.parametrize("name", ["第01版.TXT", "第01版", "第1版 2026.03.18", "page1.text"])
 def test_text_pages_are_read_whatever_their_name_says_beside_a_type(client, ed, name):
-    response = client.post(
-        NEW,
-        {
-            "number": 1024,
-            "date": "2026-03-18",
-            "page_number": 1,
-            "page_name": "",
-            "file": upload(SAMPLE, name),
-        },
-    )
+    response = preview(client, name=name)
     assert response.status_code == 200 and "token" in response.context, response.context["form"].errors
 
 
