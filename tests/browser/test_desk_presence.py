@@ -109,13 +109,18 @@ def test_autosave_is_offered_again_after_the_tab_is_closed(live_server, new_cont
     no_console_errors(second)
 
 
-def test_a_second_editor_sees_who_has_it_open_and_takes_over(live_server, new_context, settings):
-    settings.EDITING_AUTOSAVE_SECONDS = 600  # only the last autosave on take-over runs in this test
-    settings.EDITING_HEARTBEAT_SECONDS = 1
+def two_editors_and_a_draft():
+    """王启航 and 赵越, editors, and a reporter's draft for them to open."""
     ensure_groups()
     wang = editor("wangqihang", first_name="启航", last_name="王")
     zhao = editor("zhaoyue", first_name="越", last_name="赵")
-    article = ArticleFactory(created_by=reporter("linzhiyuan"), title="青岚农业科学院发布春播指南")
+    return wang, zhao, ArticleFactory(created_by=reporter("linzhiyuan"), title="青岚农业科学院发布春播指南")
+
+
+def test_a_second_editor_sees_who_has_it_open_and_takes_over(live_server, new_context, settings):
+    settings.EDITING_AUTOSAVE_SECONDS = 600  # only the last autosave on take-over runs in this test
+    settings.EDITING_HEARTBEAT_SECONDS = 1
+    wang, zhao, article = two_editors_and_a_draft()
     base = live_server.url
 
     a = open_desk(new_context)
@@ -179,10 +184,7 @@ def test_a_page_left_is_gone_from_the_others_at_their_next_heartbeat(live_server
     settings.EDITING_AUTOSAVE_SECONDS = 600
     settings.EDITING_HEARTBEAT_SECONDS = 1
     settings.EDITING_PRESENCE_SECONDS = 600  # without the word the closing page sends, it would stay listed
-    ensure_groups()
-    wang = editor("wangqihang", first_name="启航", last_name="王")
-    zhao = editor("zhaoyue", first_name="越", last_name="赵")
-    article = ArticleFactory(created_by=reporter("linzhiyuan"), title="青岚农业科学院发布春播指南")
+    wang, zhao, article = two_editors_and_a_draft()
     base = live_server.url
 
     a = open_desk(new_context)
